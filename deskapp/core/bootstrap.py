@@ -1,0 +1,37 @@
+"""Reference data every desk database needs: the default catalogue and the holiday tables."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deskapp.core.calendar import prefill_from_package
+from deskapp.core.models import CatalogueEntry
+
+
+def default_catalogue() -> list[dict[str, Any]]:
+    data = resources.files("deskapp.resources").joinpath("catalogue.json").read_text("utf-8")
+    return json.loads(data)["entries"]
+
+
+def load_default_catalogue(session: Session) -> int:
+    count = 0
+    for order, group in enumerate(default_catalogue()):
+        parent = CatalogueEntry(code=group["code"], name=group["name"], sort_order=order)
+        session.add(parent)
+        for child_order, child in enumerate(group.get("children", [])):
+            session.add(CatalogueEntry(parent=parent, sort_order=child_order, **child))
+            count += 1
+        count += 1
+    session.flush()
+    return count
+
+
+def ensure_reference_data(session: Session) -> None:
+    if not session.scalar(select(func.count()).select_from(CatalogueEntry)):
+        load_default_catalogue(session)
+    prefill_from_package(session)

@@ -1,0 +1,252 @@
+"""Opening the desk's database: locate → check → lock → back up → migrate → seed.
+
+This module is the one seam for what only SQLite has (pragmas, FTS5 search, online backup),
+so the same desk can later run on a PostgreSQL server by URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import platformdirs
+from sqlalchemy import ColumnElement, create_engine, event, inspect, or_, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from deskapp import APP_ID
+from deskapp.core.errors import DatabaseOpenError
+from deskapp.core.filelock import DeskLock
+from deskapp.core.models import Item
+
+log = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+FTS_MIN_CHARS = 3  # the trigram tokenizer needs three characters; shorter queries use LIKE
+
+
+def user_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_ID, appauthor=False, ensure_exists=True)
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "desk.db"
+
+
+def resolve_target(target: str | os.PathLike[str] | None) -> str:
+    """--db argument, else DESKAPP_DB, else the default database in the user's data folder."""
+    chosen = str(target) if target else os.environ.get("DESKAPP_DB") or str(default_db_path())
+    return chosen
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def _sqlite_path(target: str) -> Path | None:
+    if not is_url(target):
+        return Path(target).expanduser().resolve()
+    url = make_url(target)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().resolve()
+    return None
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not an SQLite database we can read."""
+    if path.is_dir():
+        raise DatabaseOpenError(f"“{path}”是一个文件夹，请指定台账数据库文件。")
+    if not path.exists():
+        if not path.parent.exists():
+            raise DatabaseOpenError(f"文件夹“{path.parent}”不存在，请先建立该文件夹或换一个位置。")
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseOpenError(f"无法读取“{path}”（{exc.strerror}），请检查文件权限。") from exc
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseOpenError(f"“{path.name}”不是台账数据库文件，文件未被改动；请选择 .db 台账文件。")
+
+
+def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.OperationalError:
+        pass  # a read-only connection cannot change the journal mode; it need not
+    cur.close()
+
+
+def make_engine(target: str, read_only: bool = False) -> Engine:
+    path = _sqlite_path(target)
+    if path is None:
+        return create_engine(target, pool_pre_ping=True)
+    if read_only:
+        uri = f"file:{path.as_posix()}?mode=ro"
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+@dataclass
+class Database:
+    """An open desk database: its engine, where its files live, and how to start a session."""
+
+    url: str
+    engine: Engine
+    path: Path | None
+    data_dir: Path
+    read_only: bool = False
+    lock: DeskLock | None = None
+    session_factory: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: commit when the block ends, roll back on any exception."""
+        with self.session_factory.begin() as s:
+            yield s
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+def open_database(
+    target: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    take_lock: bool = False,
+    seed: bool = True,
+) -> Database:
+    """Open (creating if new) a desk database, migrating it to this version after a backup.
+
+    Raises DatabaseOpenError (file untouched) or DatabaseLockedError (``take_lock`` and the
+    desk is already open on it elsewhere).
+    """
+    from deskapp.core import migrate  # late: migrate imports alembic, which is slow to load
+
+    resolved = resolve_target(target)
+    path = _sqlite_path(resolved)
+    if path is not None:
+        check_sqlite_file(path)
+        if read_only and not path.exists():
+            raise DatabaseOpenError(f"数据库“{path}”不存在，无法以只读方式打开。")
+    lock = DeskLock(path.with_name(path.name + ".lock")) if (path and take_lock) else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        engine = make_engine(resolved, read_only=read_only)
+        data_dir = path.parent if path else user_data_dir()
+        db = Database(resolved, engine, path, data_dir, read_only, lock)
+        migrate.bring_up_to_date(db)
+        if seed and not read_only:
+            from deskapp.core.bootstrap import ensure_reference_data
+
+            with db.session() as s:
+                ensure_reference_data(s)
+    except (DatabaseError, OperationalError) as exc:
+        if lock is not None:
+            lock.release()
+        raise DatabaseOpenError(
+            f"无法打开数据库“{path or resolved}”：文件已损坏或不是台账数据库，文件未被改动。"
+        ) from exc
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return db
+
+
+def backup_to(db: Database, dest: Path) -> Path:
+    """A consistent copy of a live database (SQLite online backup API, never a raw copy)."""
+    if not db.is_sqlite or db.path is None:
+        raise DatabaseOpenError("此数据库不是本机文件，请用服务器的备份工具备份。")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(str(db.path))
+    try:
+        out = sqlite3.connect(str(tmp))
+        with out:
+            src.backup(out)
+        out.close()
+    finally:
+        src.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def timestamped_backup(db: Database, reason: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stem = db.path.stem if db.path else "desk"
+    return backup_to(db, db.backups_dir / f"{stem}-{stamp}-{reason}.db")
+
+
+def has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
+
+
+# --- search: the only place that knows FTS5 ----------------------------------------------
+
+def _fts_literal(query: str) -> str:
+    """An FTS5 string literal: the query as one phrase, quotes doubled."""
+    return '"' + query.replace('"', '""') + '"'
+
+
+def _like_literal(query: str) -> str:
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def item_search_clause(db: Database, query: str) -> ColumnElement[bool]:
+    """A WHERE clause finding items whose 标题/文号/索引号/内容 contain ``query``."""
+    query = query.strip()
+    if db.is_sqlite and len(query) >= FTS_MIN_CHARS:
+        fts = text("SELECT rowid FROM item_fts WHERE item_fts MATCH :q").bindparams(
+            q=_fts_literal(query)
+        )
+        return Item.id.in_(fts)
+    pattern = _like_literal(query)
+    columns = (Item.title, Item.doc_no, Item.index_no, Item.content)
+    if db.is_sqlite:
+        return or_(*(c.like(pattern, escape="\\") for c in columns))
+    return or_(*(c.ilike(pattern, escape="\\") for c in columns))
+
+
+def integrity_ok(path: Path) -> bool:
+    con = sqlite3.connect(str(path))
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()

@@ -1,0 +1,82 @@
+"""Schema migrations: refuse newer databases, back up, upgrade with foreign keys off."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection
+
+from deskapp.core import db as dbmod
+from deskapp.core.errors import DatabaseOpenError
+
+log = logging.getLogger(__name__)
+
+
+def alembic_config() -> Config:
+    import deskapp.migrations as migrations_pkg
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(migrations_pkg.__file__).parent))
+    return cfg
+
+
+def script_heads() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(conn: Connection) -> set[str]:
+    return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def _refuse_foreign(db: "dbmod.Database", revisions: set[str]) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    for rev in revisions:
+        try:
+            script.get_revision(rev)
+        except (CommandError, KeyError) as exc:
+            raise DatabaseOpenError(
+                "此数据库由更新版本的政务公开台账创建，请升级本程序后再打开；数据库未被改动。"
+            ) from exc
+
+
+def bring_up_to_date(db: "dbmod.Database") -> None:
+    with db.engine.connect() as conn:
+        revisions = current_revisions(conn)
+    if not revisions and dbmod.has_tables(db.engine):
+        raise DatabaseOpenError("该文件不是政务公开台账的数据库（缺少版本信息），文件未被改动。")
+    _refuse_foreign(db, revisions)
+    heads = script_heads()
+    if revisions == heads:
+        return
+    if db.read_only:
+        raise DatabaseOpenError("该数据库需要升级，但当前为只读方式，请关闭其他窗口后再打开。")
+    if revisions and db.path is not None:
+        backup = dbmod.timestamped_backup(db, "before-upgrade")
+        log.info("backed up %s to %s before migrating", db.path, backup)
+    upgrade(db)
+
+
+def upgrade(db: "dbmod.Database", target: str = "heads") -> None:
+    cfg = alembic_config()
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            # Batch migrations recreate tables; with foreign keys on, ON DELETE CASCADE
+            # children would be silently deleted. The pragma only works outside a transaction.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+        conn.commit()
+        if db.is_sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise DatabaseOpenError(
+                    f"数据库升级后发现 {len(broken)} 处引用不一致，请用升级前的备份恢复并联系维护人员。"
+                )

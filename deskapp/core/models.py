@@ -1,0 +1,237 @@
+"""The desk's data model (SQLAlchemy 2 typed ORM). No Qt here.
+
+Stored codes are English (``active``, ``draft``); the Chinese labels users see live in
+:mod:`deskapp.core.vocab`. Schema changes go through alembic migrations in ``db/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so batch migrations on SQLite can find and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Setting(Base):
+    """One organisation or desk setting; keys and defaults are declared in core/settings.py."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Department(Base):
+    """科室 / 社区 / 站所."""
+
+    __tablename__ = "department"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="office")  # office/community/station
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Person(Base):
+    """Someone who drafts, reviews, signs or keeps the desk."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)  # see vocab.ROLES
+    title: Mapped[str] = mapped_column(String(50), default="")  # 职务
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Filled by the review issue: a salted hash, never the password itself.
+    password_hash: Mapped[Optional[str]] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    department: Mapped[Optional[Department]] = relationship()
+
+
+class CatalogueEntry(Base):
+    """An entry of the office's 公开目录: 一级事项 (parent) or 二级事项 (child)."""
+
+    __tablename__ = "catalogue_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("catalogue_entry.id"))
+    code: Mapped[str] = mapped_column(String(20), default="")  # 序号
+    name: Mapped[str] = mapped_column(String(100))
+    content_elements: Mapped[str] = mapped_column(Text, default="")  # 公开内容（要素）
+    basis: Mapped[str] = mapped_column(Text, default="")  # 公开依据
+    time_limit_days: Mapped[int] = mapped_column(default=20)  # 公开时限, working days
+    time_limit_text: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(100), default="")  # 公开主体
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)  # 公开渠道和载体
+    audience: Mapped[str] = mapped_column(String(20), default="全社会")  # 公开对象
+    method: Mapped[str] = mapped_column(String(20), default="主动")  # 公开方式
+    layer: Mapped[str] = mapped_column(String(20), default="乡级")  # 公开层级
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Optional[CatalogueEntry]] = relationship(remote_side=[id])
+
+
+class Item(Base):
+    """A disclosure item (one revision of one piece of information)."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        Index("ix_item_status_due", "status", "due_on"),
+        Index("ix_item_formed", "formed_on"),
+        Index("ix_item_published", "published_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    index_no: Mapped[str] = mapped_column(String(80), unique=True)  # 索引号
+    title: Mapped[str] = mapped_column(String(300))
+    doc_no: Mapped[Optional[str]] = mapped_column(String(100))  # 文号, normalised 〔〕
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # vocab.KINDS
+    catalogue_id: Mapped[Optional[int]] = mapped_column(ForeignKey("catalogue_entry.id"), index=True)
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"), index=True)
+    drafter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id"))
+    content: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    attribute: Mapped[str] = mapped_column(String(12), default="active")  # 公开属性
+    withheld_reason: Mapped[str] = mapped_column(Text, default="")  # 不予公开的理由和依据
+    scope: Mapped[str] = mapped_column(String(12), default="public")  # 公开范围
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    formed_on: Mapped[dt.date] = mapped_column(Date)  # 形成日期
+    changed_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # 变更日期 (a revision)
+    due_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # 公开期限, computed
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    notice_start: Mapped[Optional[dt.date]] = mapped_column(Date)  # 公示期
+    notice_end: Mapped[Optional[dt.date]] = mapped_column(Date)
+    notice_days: Mapped[Optional[int]] = mapped_column()  # overrides the setting
+    notice_day_kind: Mapped[Optional[str]] = mapped_column(String(10))  # calendar/working
+    posted_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    posted_board: Mapped[str] = mapped_column(String(100), default="")
+    removed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    validity: Mapped[Optional[str]] = mapped_column(String(10))  # valid/repealed/expired
+    valid_from: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_until: Mapped[Optional[dt.date]] = mapped_column(Date)
+    interpretation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id"))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    revision_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id"))
+    revision_no: Mapped[int] = mapped_column(default=1)
+    source_file: Mapped[str] = mapped_column(String(300), default="")  # ledger import
+    source_row: Mapped[Optional[int]] = mapped_column()
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    catalogue: Mapped[Optional[CatalogueEntry]] = relationship()
+    department: Mapped[Optional[Department]] = relationship()
+    drafter: Mapped[Optional[Person]] = relationship()
+    interpretation: Mapped[Optional[Item]] = relationship(
+        foreign_keys=[interpretation_id], remote_side=[id]
+    )
+
+
+class StoredFile(Base):
+    """A file copied into the data folder, stored once per content (sha256)."""
+
+    __tablename__ = "stored_file"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Attachment(Base):
+    """A file attached to an item, under the name the user gave it."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_file.sha256"))
+    filename: Mapped[str] = mapped_column(String(260))
+    purpose: Mapped[str] = mapped_column(String(20), default="attachment")  # attachment/photo/scan
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class CalendarYear(Base):
+    """A year whose holiday arrangement is known (from the package or entered by a user)."""
+
+    __tablename__ = "calendar_year"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))  # package/user
+
+
+class CalendarDay(Base):
+    """A day that is not what its weekday says: a holiday, or a make-up working day (调休)."""
+
+    __tablename__ = "calendar_day"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # holiday/workday
+    name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class AuditEvent(Base):
+    """An append-only record of one change: who, when, what, before and after."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column()  # no FK: people may be deleted
+    actor_name: Mapped[str] = mapped_column(String(50), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[Optional[str]] = mapped_column(String(40))
+    before: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    after: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+__all__ = [
+    "Base",
+    "Setting",
+    "Department",
+    "Person",
+    "CatalogueEntry",
+    "Item",
+    "StoredFile",
+    "Attachment",
+    "CalendarYear",
+    "CalendarDay",
+    "AuditEvent",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Data shipped with the desk (catalogue, fonts, icons); installed as deskapp.resources."""
