@@ -1,0 +1,85 @@
+"""Command line (see ../shared/docs/cli.md): no sub-command opens the window; sub-commands do
+the scriptable jobs. Thin: parse, call core/exports, print.
+
+Exit status: 0 done; 1 a check found a problem; 2 the command could not run (one Chinese
+line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Callable, Optional, Sequence
+
+from deskapp import APP_NAME, __version__
+from deskapp.core.errors import DeskError
+
+# Each module in deskapp/commands/ adds its sub-commands: ``register(subparsers)`` sets
+# ``func`` on its parser; ``func(args) -> int`` is the exit status.
+COMMAND_MODULES = [
+    "deskapp.commands.calendar",
+]
+
+log = logging.getLogger(__name__)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse that reports bad arguments as one Chinese line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: 参数有误（{message}），请用 --help 查看用法。\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="deskapp", description=f"{APP_NAME}：街道政务公开工作台账")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="数据库文件或地址（默认：环境变量 DESKAPP_DB，或用户数据目录）")
+    sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def add_db_option(p: argparse.ArgumentParser) -> None:
+    """Every sub-command takes --db too (after the sub-command name)."""
+    p.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+                   help="数据库文件或地址")
+
+
+def fail(message: str) -> int:
+    sys.stderr.write(message.rstrip() + "\n")
+    return 2
+
+
+def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return func(args)
+    except DeskError as exc:
+        return fail(exc.message)
+    except KeyboardInterrupt:
+        return fail("已中断。")
+    except OSError as exc:
+        return fail(f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}），请检查路径和权限。")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from deskapp.ui.app import run_app
+
+        return run_app(args.db)
+    from deskapp.logs import setup_logging
+
+    setup_logging(console=False)
+    try:
+        return run(args.func, args)
+    except Exception:  # a bug: log it fully, tell the user briefly
+        log.exception("command %s failed", args.command)
+        return fail("程序内部错误，详细信息已写入日志文件，请将日志发给维护人员。")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,21 @@
+"""Sub-commands of the deskapp command line, one module each (see deskapp/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from deskapp.core.db import Database, open_database
+
+
+def open_db(args: argparse.Namespace, **kwargs: Any) -> Database:
+    return open_database(getattr(args, "db", None), **kwargs)
+
+
+def print_json(data: Any) -> None:
+    """UTF-8 JSON with Chinese as characters, whatever the console's encoding."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.flush()

@@ -1,0 +1,37 @@
+"""A rotating log file in the user's data folder (deskapp.log, 5 × 1 MB)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+LOG_NAME = "deskapp.log"
+_configured = False
+
+
+def log_dir() -> Path:
+    from deskapp.core.db import user_data_dir
+
+    return user_data_dir() / "logs"
+
+
+def log_file() -> Path:
+    return log_dir() / LOG_NAME
+
+
+def setup_logging(console: bool = True, level: int = logging.INFO) -> Path:
+    global _configured
+    path = log_file()
+    if _configured:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    root.setLevel(level)
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if console:
+        root.addHandler(logging.StreamHandler())
+    _configured = True
+    return path

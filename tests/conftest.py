@@ -1,0 +1,60 @@
+"""Shared fixtures. Qt runs offscreen; Qt warnings fail tests (pyproject: qt_log_level_fail).
+
+Databases live under a folder whose name has Chinese characters and spaces, as on a
+Windows PC (C:\\Users\\张三\\…), so every path the desk builds is tested that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from deskapp.core.audit import Actor  # noqa: E402
+from deskapp.core.db import Database, open_database  # noqa: E402
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's real data folder, settings and DESKAPP_DB out of every test."""
+    home = tmp_path_factory.mktemp("home") / "张三 的 文档"
+    home.mkdir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("DESKAPP_DB", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "张三 的 台账"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def db_path(data_dir: Path) -> Path:
+    return data_dir / "街道 台账.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Database:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor(None, "测试员")
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
