@@ -314,3 +314,21 @@ def count_items(session: Session) -> int:
 
 def as_plain(item: Item) -> dict[str, Any]:
     return audit.snapshot(item, ["id", *AUDITED_FIELDS])
+
+
+def withdraw_item(session: Session, actor: Actor, item_id: int, reason: str,
+                  expected_version: int | None = None, today: Optional[dt.date] = None) -> Item:
+    """下架: a published item is withdrawn (with its reason), never deleted."""
+    item = get_item(session, item_id)
+    if expected_version is not None and item.version != expected_version:
+        raise ConcurrentEditError()
+    if item.status != "published":
+        raise ValidationError({"status": "只有已发布的信息才能下架。"})
+    if not reason.strip():
+        raise ValidationError({"reason": "下架必须写明原因。"})
+    item.status = "withdrawn"
+    session.flush()
+    audit.record(session, actor, "withdraw", "item", item.id, {"status": "published"},
+                 {"status": "withdrawn", "reason": reason.strip(),
+                  "on": (today or dt.date.today()).isoformat()})
+    return item
