@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# One line for a newcomer: sets up (the first time) and opens the desk on the default
+# database. Arguments go to deskapp, e.g. `--db /path/to/desk.db`.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh"
+exec "$VENV/bin/deskapp" "$@"
