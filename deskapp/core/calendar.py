@@ -227,7 +227,8 @@ def _contiguous(days: list[tuple[dt.date, str]]) -> Iterator[tuple[str, dt.date,
 
 
 def known_years(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(CalendarYear.year, CalendarYear.source)).tuples().all())
+    rows = session.execute(select(CalendarYear.year, CalendarYear.source))
+    return {row.year: row.source for row in rows}
 
 
 # --- pre-filling from the chinesecalendar package -------------------------------------------
