@@ -40,6 +40,9 @@ OPTIONS: dict[str, Option] = {
         Option("due_soon_workdays", "即将到期提醒（工作日）", 3, int),
         Option("annual_report_due", "年度报告报送期限（月-日）", "01-31", str),
         Option("demo_loaded", "已载入演示数据", False, bool),
+        # Noticeboard (issue 4): names in the name columns of a list printed as 张*三.
+        Option("mask_names", "公示名单姓名脱敏", False, bool),
+        Option("board_name", "公示栏名称", "政务公开栏", str),
     ]
 }
 
