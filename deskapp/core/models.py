@@ -235,3 +235,62 @@ __all__ = [
     "AuditEvent",
     "utcnow",
 ]
+
+
+# === Work log and reported quarters (issue 5, engineer F) ====================================
+# The desk's activities that are not disclosure items (meetings, training, replies to
+# residents' questions …) feed the quarterly tally; a quarter marked 已上报 keeps the figures
+# that were sent, so later changes can be listed as 上报后变更.
+
+
+class WorklogEntry(Base):
+    """One activity of the work log (工作记录): a meeting, a training, a reply to a resident …"""
+
+    __tablename__ = "worklog_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # core.worklog.KINDS
+    title: Mapped[str] = mapped_column(String(300))
+    participants: Mapped[str] = mapped_column(Text, default="")
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
+    channel: Mapped[Optional[str]] = mapped_column(String(10))  # 回应关切答复: core.worklog.CHANNELS
+    question: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(50), default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    department: Mapped[Optional[Department]] = relationship()
+
+
+class WorklogAttachment(Base):
+    """Links an attachment (core.files, item_id left empty) to a work log entry, so the file
+    store's reference counting keeps working unchanged."""
+
+    __tablename__ = "worklog_attachment"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("worklog_entry.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id", ondelete="CASCADE"),
+                                               primary_key=True)
+
+
+class ReportedQuarter(Base):
+    """A quarter whose tally was sent (已上报), with the figures as they were then."""
+
+    __tablename__ = "reported_quarter"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[int] = mapped_column(primary_key=True)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    reported_by: Mapped[str] = mapped_column(String(50), default="")
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)  # {key: {"quarter": n, "ytd": n}}
+    published_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # items counted then
+
+
+__all__ += ["WorklogEntry", "WorklogAttachment", "ReportedQuarter"]
+# === end of work log and reported quarters ====================================================
