@@ -237,6 +237,118 @@ __all__ = [
 ]
 
 
+# === Review and sign-off (issue 3, engineer D) ===============================================
+# The review flow is configuration (ReviewFlow + ReviewStep + ReviewStepPerson); an item keeps
+# the steps it started with (ItemStep + ItemStepPerson, a snapshot per item row = revision);
+# ItemReview says where it is now; ReviewDecision is what each reviewer decided.
+# People are linked by foreign keys so that a reviewer who is configured or has decided is
+# deactivated, never deleted (people.remove_person lets the database judge).
+
+
+class ReviewFlow(Base):
+    """The office's review flow settings: one row (id 1)."""
+
+    __tablename__ = "review_flow"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), default="四级审查")
+    # A person may not approve an item they drafted (can be switched off in settings).
+    forbid_self_approval: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReviewStep(Base):
+    """One step of the configured flow, in ``position`` order (1, 2, …)."""
+
+    __tablename__ = "review_step"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(String(50))
+    can_withhold: Mapped[bool] = mapped_column(Boolean, default=False)  # 可决定不予公开
+    # With no people named, people holding this role (vocab.ROLES) decide the step.
+    role: Mapped[Optional[str]] = mapped_column(String(20))
+
+
+class ReviewStepPerson(Base):
+    """Who may decide a configured step."""
+
+    __tablename__ = "review_step_person"
+    step_id: Mapped[int] = mapped_column(ForeignKey("review_step.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+
+
+class ItemStep(Base):
+    """A step as the item got it when first submitted (later flow edits do not change it)."""
+
+    __tablename__ = "item_step"
+    __table_args__ = (Index("ix_item_step_item_position", "item_id", "position", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(String(50))
+    can_withhold: Mapped[bool] = mapped_column(Boolean, default=False)
+    flow_step_id: Mapped[Optional[int]] = mapped_column()  # the configured step it came from
+
+
+class ItemStepPerson(Base):
+    """Who may decide an item's step (kept in step with the flow for undecided steps)."""
+
+    __tablename__ = "item_step_person"
+    item_step_id: Mapped[int] = mapped_column(ForeignKey("item_step.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+
+
+class ItemReview(Base):
+    """Where an item is in its review, and how it ended."""
+
+    __tablename__ = "item_review"
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    round: Mapped[int] = mapped_column(default=0)  # 1 at first submission, +1 per resubmission
+    current_position: Mapped[Optional[int]] = mapped_column(index=True)  # None: not in review
+    step_since: Mapped[Optional[dt.date]] = mapped_column(Date)  # arrived at the current step
+    submitted_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    outcome: Mapped[Optional[str]] = mapped_column(String(10))  # approved / withheld
+    approved_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # 签发日期 (last approval)
+    days_late: Mapped[Optional[int]] = mapped_column()  # working days late when published
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+
+
+class ReviewDecision(Base):
+    """One reviewer's decision on one step, online (password) or on paper (纸质签批)."""
+
+    __tablename__ = "review_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column()
+    position: Mapped[int] = mapped_column()
+    step_name: Mapped[str] = mapped_column(String(50))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_name: Mapped[str] = mapped_column(String(50))
+    decision: Mapped[str] = mapped_column(String(10))  # approve / return / withhold
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    mode: Mapped[str] = mapped_column(String(10), default="online")  # online / paper
+    paper_date: Mapped[Optional[dt.date]] = mapped_column(Date)  # the date written on the form
+    recorded_by: Mapped[str] = mapped_column(String(50), default="")  # who entered a paper one
+    scan_attachment_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL"))
+
+
+class SignInFailure(Base):
+    """A wrong password given to sign a decision: the only thing a failed attempt leaves."""
+
+    __tablename__ = "signin_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[Optional[int]] = mapped_column(index=True)  # no FK: kept if they go
+    person_name: Mapped[str] = mapped_column(String(50), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    purpose: Mapped[str] = mapped_column(String(100), default="")
+
+
+__all__ += ["ReviewFlow", "ReviewStep", "ReviewStepPerson", "ItemStep", "ItemStepPerson",
+            "ItemReview", "ReviewDecision", "SignInFailure"]
+# === end of review and sign-off ===============================================================
+
+
 # === Work log and reported quarters (issue 5, engineer F) ====================================
 # The desk's activities that are not disclosure items (meetings, training, replies to
 # residents' questions …) feed the quarterly tally; a quarter marked 已上报 keeps the figures
