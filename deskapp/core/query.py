@@ -132,6 +132,15 @@ class Register:
         stmt = self._sorted(select(Item.id).where(*self.where(session, f)), sort, descending)
         return list(session.scalars(stmt))
 
+    def ids_and_late(self, session: Session, f: ItemFilter, sort: str = "formed_on",
+                     descending: bool = True) -> tuple[list[int], int]:
+        """The ids in order and how many of them are late: the table and its count label
+        from ONE query, so a search keystroke runs the (FTS) filter once, not twice."""
+        late = case((overdue_clause(self.today), 1), else_=0)
+        stmt = self._sorted(select(Item.id, late).where(*self.where(session, f)), sort, descending)
+        rows = session.execute(stmt).all()
+        return [r[0] for r in rows], sum(r[1] for r in rows)
+
     def counts(self, session: Session, f: ItemFilter) -> tuple[int, int]:
         """(items matching, of which late) for "共 N 条，超期 M 条"."""
         late = func.sum(case((overdue_clause(self.today), 1), else_=0))

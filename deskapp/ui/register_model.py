@@ -1,0 +1,223 @@
+"""The register table's model: it holds only item ids and fetches rows a page at a time.
+
+Anki's browser does the same (``aqt/browser/table/model.py``): a query returns the ids in
+the wanted order (sorting is done by SQL, never in Python), and ``data()`` asks the
+database for the page a row falls on, keeping a few pages in a small LRU cache. So 100 000
+items cost 100 000 integers, not 100 000 rows of widgets.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Optional
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from deskapp.core.calendar import PROVISIONAL_NOTE, WorkCalendar
+from deskapp.core.db import Database
+from deskapp.core.query import ItemFilter, ItemRow, Register
+from deskapp.core.register import due_for, get_item
+
+PAGE_SIZE = 200
+CACHED_PAGES = 16
+
+# (header, sort key in core.query.SORT_KEYS)
+COLUMNS: list[tuple[str, str]] = [
+    ("索引号", "index_no"),
+    ("标题", "title"),
+    ("类别", "category"),
+    ("科室", "department"),
+    ("状态", "status"),
+    ("形成日期", "formed_on"),
+    ("公开期限", "due_on"),
+    ("发布日期", "published_on"),
+    ("渠道", "channels"),
+]
+COL_DUE = 6
+DEFAULT_SORT = (5, Qt.SortOrder.DescendingOrder)  # newest 形成日期 first
+
+ItemIdRole = Qt.ItemDataRole.UserRole + 1
+RowRole = Qt.ItemDataRole.UserRole + 2  # the whole ItemRow (plain data)
+StateRole = Qt.ItemDataRole.UserRole + 3  # "late", "soon" or "" — what the colours mean
+
+LATE_BG, LATE_FG = QColor("#f9d6d5"), QColor("#a1121b")
+SOON_BG, SOON_FG = QColor("#fdecc2"), QColor("#7a4b00")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def row_state(row: ItemRow) -> str:
+    if row.overdue:
+        return "late"
+    if row.due_soon:
+        return "soon"
+    return ""
+
+
+def cell_text(row: ItemRow, column: int) -> str:
+    key = COLUMNS[column][1]
+    if key == "category":
+        return row.category or row.kind
+    if key == "status":
+        return row.status_label
+    if key == "channels":
+        return "、".join(row.channels)
+    if key == "due_on":
+        if row.due_on is None:
+            return ""
+        return row.due_on.isoformat() + (" *暂" if row.due_provisional else "")
+    value = getattr(row, key)
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+class RegisterModel(QAbstractTableModel):
+    """Rows of the register for one filter and sort order."""
+
+    def __init__(self, db: Database, register: Register, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.db = db
+        self.register = register
+        self.filter = ItemFilter()
+        self.sort_key = COLUMNS[DEFAULT_SORT[0]][1]
+        self.descending = DEFAULT_SORT[1] == Qt.SortOrder.DescendingOrder
+        self.ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, ItemRow]] = OrderedDict()
+        self._positions: Optional[dict[int, int]] = None
+        self.total = 0
+        self.late = 0
+
+    # --- querying ---------------------------------------------------------------------
+
+    def set_filter(self, f: ItemFilter) -> None:
+        self.filter = f
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Header click: ask SQL for the ids in the new order."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_key = COLUMNS[column][1]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def reload(self) -> None:
+        """Query the ids again (filter, sort or data changed) and drop every cached page."""
+        self.beginResetModel()
+        with self.db.session() as s:
+            self.ids, self.late = self.register.ids_and_late(
+                s, self.filter, self.sort_key, self.descending)
+        self.total = len(self.ids)
+        self._pages.clear()
+        self._positions = None
+        self.endResetModel()
+
+    def invalidate_rows(self) -> None:
+        """Same ids, fresher rows (e.g. today changed or a deadline was recomputed)."""
+        self._pages.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def set_today(self, today: Any) -> None:
+        self.register = Register(self.db, today)
+
+    def row_of(self, item_id: int) -> int:
+        """The row showing ``item_id``, or -1."""
+        if self._positions is None:
+            self._positions = {i: n for n, i in enumerate(self.ids)}
+        return self._positions.get(item_id, -1)
+
+    def item_id(self, row: int) -> Optional[int]:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def item_row(self, row: int) -> Optional[ItemRow]:
+        if not 0 <= row < len(self.ids):
+            return None
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._fetch_page(page_no)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(self.ids[row])
+
+    def _fetch_page(self, page_no: int) -> dict[int, ItemRow]:
+        page_ids = self.ids[page_no * PAGE_SIZE:(page_no + 1) * PAGE_SIZE]
+        with self.db.session() as s:
+            page = self.register.rows_for(s, page_ids)
+        self._pages[page_no] = page
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def due_explanation(self, item_id: int) -> str:
+        with self.db.session() as s:
+            due = due_for(s, WorkCalendar.load(s), get_item(s, item_id))
+        return due.explain() if due else ""
+
+    # --- Qt model interface -----------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+                return COLUMNS[section][0]
+            if orientation == Qt.Orientation.Vertical:
+                return str(section + 1)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.ids):
+            return None
+        if role == ItemIdRole:
+            return self.ids[index.row()]
+        if role not in _ROW_ROLES:
+            return None
+        row = self.item_row(index.row())
+        if row is None:  # deleted since the ids were read; the next refresh drops it
+            return None
+        return _ROW_ROLES[role](self, row, index.column())
+
+    def _tooltip(self, row: ItemRow, column: int) -> Optional[str]:
+        if column == COL_DUE and row.due_on is not None:
+            text = self.due_explanation(row.id)
+            if row.due_provisional:
+                text = f"{PROVISIONAL_NOTE}\n{text}"
+            if row.overdue:
+                text += f"\n已超期 {row.days_late} 天"
+            return text
+        if column == 1:
+            return row.title
+        return None
+
+
+def _background(_m: RegisterModel, row: ItemRow, _c: int) -> Optional[QBrush]:
+    state = row_state(row)
+    return QBrush(LATE_BG) if state == "late" else QBrush(SOON_BG) if state == "soon" else None
+
+
+def _foreground(_m: RegisterModel, row: ItemRow, _c: int) -> Optional[QBrush]:
+    state = row_state(row)
+    return QBrush(LATE_FG) if state == "late" else QBrush(SOON_FG) if state == "soon" else None
+
+
+_ROW_ROLES: dict[int, Any] = {
+    Qt.ItemDataRole.DisplayRole: lambda _m, row, c: cell_text(row, c),
+    Qt.ItemDataRole.ToolTipRole: RegisterModel._tooltip,
+    Qt.ItemDataRole.BackgroundRole: _background,
+    Qt.ItemDataRole.ForegroundRole: _foreground,
+    RowRole: lambda _m, row, _c: row,
+    StateRole: lambda _m, row, _c: row_state(row),
+}

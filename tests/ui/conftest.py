@@ -1,0 +1,46 @@
+"""Fixtures for the window's tests: a register of a few hundred items (built once, copied
+per test), and an AppContext with recorded messages and a pinned today."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from register_testdata import TODAY, populate
+
+from deskapp.core.audit import Actor
+from deskapp.core.db import Database, open_database
+from deskapp.ui.context import AppContext
+from deskapp.ui.messages import RecordingMessages
+
+
+@pytest.fixture(scope="session")
+def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "模板 台账.db"
+    database = open_database(path)
+    try:
+        populate(database)
+    finally:
+        database.close()
+    return path
+
+
+@pytest.fixture
+def filled_db(register_template: Path, data_dir: Path) -> Database:
+    target = data_dir / "街道 台账.db"
+    shutil.copyfile(register_template, target)
+    database = open_database(target)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def messages() -> RecordingMessages:
+    return RecordingMessages()
+
+
+@pytest.fixture
+def ctx(filled_db: Database, messages: RecordingMessages) -> AppContext:
+    return AppContext(db=filled_db, actor=Actor(None, "测试员"), messages=messages,
+                      clock=lambda: TODAY)

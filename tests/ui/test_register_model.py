@@ -1,0 +1,115 @@
+"""The register's lazy model: ids only, pages on demand, SQL sorting, colour roles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import update
+
+from deskapp.core.models import Item
+from deskapp.core.query import ItemFilter, Register
+from deskapp.ui import register_model
+from deskapp.ui.register_model import (
+    COL_DUE,
+    COLUMNS,
+    LATE_BG,
+    LATE_FG,
+    PAGE_SIZE,
+    SOON_BG,
+    ItemIdRole,
+    RegisterModel,
+    RowRole,
+    StateRole,
+)
+
+from register_testdata import ITEM_COUNT, TODAY
+
+
+def make_model(db) -> RegisterModel:
+    model = RegisterModel(db, Register(db, TODAY))
+    model.reload()
+    return model
+
+
+def test_model_passes_qt_model_tester(filled_db, qtmodeltester):
+    model = make_model(filled_db)
+    assert model.rowCount() == ITEM_COUNT
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_fetches_rows_a_page_at_a_time(filled_db, monkeypatch):
+    model = make_model(filled_db)
+    asked: list[int] = []
+    real = model.register.rows_for
+    monkeypatch.setattr(model.register, "rows_for", lambda s, ids: asked.append(len(ids)) or real(s, ids))
+    assert model.index(0, 1).data()  # page 0
+    assert model.index(5, 1).data()  # same page: no new query
+    assert asked == [PAGE_SIZE]
+    last = model.index(ITEM_COUNT - 1, 0).data()
+    assert asked == [PAGE_SIZE, ITEM_COUNT - PAGE_SIZE]
+    assert last.startswith("TEST/")
+
+
+def test_page_cache_is_bounded(filled_db, monkeypatch):
+    monkeypatch.setattr(register_model, "PAGE_SIZE", 5)
+    monkeypatch.setattr(register_model, "CACHED_PAGES", 3)
+    model = make_model(filled_db)
+    for row in range(0, 100, 5):
+        model.index(row, 0).data()
+    assert len(model._pages) == 3
+    assert list(model._pages) == [17, 18, 19]
+
+
+def test_header_sort_requeries_sql_in_new_order(filled_db, monkeypatch):
+    model = make_model(filled_db)
+    calls = []
+    real = model.register.ids_and_late
+    monkeypatch.setattr(model.register, "ids_and_late",
+                        lambda s, f, sort, desc: calls.append((sort, desc)) or real(s, f, sort, desc))
+    title_col = [key for _h, key in COLUMNS].index("title")
+    model.sort(title_col, Qt.SortOrder.AscendingOrder)
+    assert calls == [("title", False)]
+    with filled_db.session() as s:
+        expected = Register(filled_db, TODAY).item_ids(s, ItemFilter(), "title", False)
+    assert model.ids == expected
+    titles = [model.index(r, title_col).data() for r in range(5)]
+    assert titles == sorted(titles)  # SQLite's binary collation: what SQL gave, in order
+
+
+def test_late_and_due_soon_rows_are_coloured(filled_db):
+    model = make_model(filled_db)
+    states = {model.index(r, 0).data(StateRole) for r in range(model.rowCount())}
+    assert states == {"late", "soon", ""}
+    late = next(r for r in range(model.rowCount()) if model.index(r, 0).data(StateRole) == "late")
+    soon = next(r for r in range(model.rowCount()) if model.index(r, 0).data(StateRole) == "soon")
+    plain = next(r for r in range(model.rowCount()) if model.index(r, 0).data(StateRole) == "")
+    row = model.index(late, 0).data(RowRole)
+    assert row.overdue and row.days_late > 0
+    assert model.index(late, 3).data(Qt.ItemDataRole.BackgroundRole).color() == LATE_BG
+    assert model.index(late, 3).data(Qt.ItemDataRole.ForegroundRole).color() == LATE_FG
+    assert model.index(soon, 1).data(Qt.ItemDataRole.BackgroundRole).color() == SOON_BG
+    assert model.index(plain, 1).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.late == sum(model.index(r, 0).data(StateRole) == "late" for r in range(model.rowCount()))
+
+
+def test_due_column_marks_provisional_and_explains_itself(filled_db):
+    model = make_model(filled_db)
+    item_id = model.index(3, 0).data(ItemIdRole)
+    with filled_db.session() as s:
+        s.execute(update(Item).where(Item.id == item_id).values(due_provisional=True))
+    model.reload()
+    row = model.row_of(item_id)
+    text = model.index(row, COL_DUE).data()
+    assert text.endswith(" *暂") and text[:10] == model.index(row, 0).data(RowRole).due_on.isoformat()
+    tip = model.index(row, COL_DUE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("暂按周一至周五计算")
+    assert "第20个工作日" in tip
+
+
+def test_row_of_finds_items_and_filter_narrows(filled_db):
+    model = make_model(filled_db)
+    some_id = model.ids[42]
+    assert model.row_of(some_id) == 42
+    model.set_filter(ItemFilter(status="published"))
+    assert model.total == ITEM_COUNT // 6
+    assert all(model.index(r, 4).data() == "已发布" for r in range(model.rowCount()))
+    assert model.row_of(-5) == -1
