@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import sys
 import threading
 
@@ -56,7 +57,8 @@ def test_bug_is_logged_and_shown(messages, crashes):
     report_exception(raised(RuntimeError("内部状态不一致")), messages)
     assert messages.shown == []
     assert len(crashes) == 1 and "RuntimeError: 内部状态不一致" in crashes[0]
-    files = [h for h in logging.getLogger().handlers if isinstance(h, logging.FileHandler)]
+    files = [h for h in logging.getLogger().handlers
+             if isinstance(h, logging.handlers.RotatingFileHandler)]
     assert files and files[0].baseFilename.endswith("deskapp.log")
     files[0].flush()
     with open(files[0].baseFilename, encoding="utf-8") as fh:
