@@ -36,9 +36,9 @@ class SettingsSaved:
     deadlines_changed: int
 
 
-def _check_org_values(values: dict[str, Any]) -> None:
-    """Rules beyond the types declared in core/settings.py, for what the settings dialog edits."""
-    errors: dict[str, str] = {}
+def _check_org_values(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Rules beyond the types declared in core/settings.py, for what the settings dialog edits;
+    raises with ``errors`` (from coercion) and its own."""
     if "org_name" in values and not str(values["org_name"]).strip():
         errors["org_name"] = "请填写机关名称（如“××街道办事处”）。"
     for key in ("phone", "fax"):
@@ -54,6 +54,10 @@ def _check_org_values(values: dict[str, Any]) -> None:
     report = values.get("annual_report_due")
     if report is not None and not _valid_month_day(str(report)):
         errors["annual_report_due"] = "年度报告报送期限应写作“月-日”，如 01-31。"
+    try:  # the declared ranges too, so every bad field is reported at once
+        settings.validate(values)
+    except ValidationError as exc:
+        errors.update(exc.fields)
     if errors:
         raise ValidationError(errors)
 
@@ -73,9 +77,7 @@ def save_settings(session: Session, actor: Actor, changes: dict[str, Any]) -> Se
             coerced[key] = settings.coerce(key, value)
         except ValidationError as exc:
             errors.update(exc.fields)
-    if errors:
-        raise ValidationError(errors)
-    _check_org_values(coerced)
+    _check_org_values(coerced, errors)
     changed = settings.put_many(session, coerced)
     if changed:
         audit.record(session, actor, "update", "setting", None,

@@ -168,3 +168,10 @@ def test_missing_department_says_so(db, actor):
     with pytest.raises(NotFoundError):
         with db.session() as s:
             org.update_department(s, actor, 999, org.DepartmentData("党政办"))
+
+
+def test_every_bad_setting_is_reported_at_once(db, actor):
+    with pytest.raises(ValidationError) as exc:
+        with db.session() as s:
+            org.save_settings(s, actor, {"serial_width": "x", "index_prefix": "a/b", "email": "e", "org_name": ""})
+    assert set(exc.value.fields) == {"serial_width", "index_prefix", "email", "org_name"}
