@@ -406,3 +406,24 @@ class ReportedQuarter(Base):
 
 __all__ += ["WorklogEntry", "WorklogAttachment", "ReportedQuarter"]
 # === end of work log and reported quarters ====================================================
+
+
+# === Noticeboard (issue 4, engineer E) ========================================================
+
+class BoardIssue(Base):
+    """One issue (第N期) of the 政务公开栏: the day it was made and the notices it carried."""
+
+    __tablename__ = "board_issue"
+    __table_args__ = (Index("ix_board_issue_year_number", "year", "number", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    number: Mapped[int] = mapped_column()  # 第N期, counted per year
+    issue_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    board: Mapped[str] = mapped_column(String(100), default="")
+    item_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+__all__ += ["BoardIssue"]
+# === end of noticeboard =======================================================================

@@ -143,7 +143,9 @@ def build(flowables: list[Flowable], g: Geometry, furniture: Furniture, title: s
     buf = io.BytesIO()
     doc = BaseDocTemplate(buf, pagesize=g.page, title=title, author=CREATOR, creator=CREATOR,
                           subject=title, leftMargin=g.left, topMargin=g.top,
-                          rightMargin=g.page[0] - g.left - g.width, bottomMargin=g.bottom)
+                          rightMargin=g.page[0] - g.left - g.width, bottomMargin=g.bottom,
+                          # else the canvas starts in Helvetica, a font that is not embedded
+                          initialFontName=furniture.fonts.role("body").name)
     doc.addPageTemplates([PageTemplate("page", frames or [frame_for(g)], onPage=furniture)])
     doc.build(flowables)
     return buf.getvalue(), doc.page
