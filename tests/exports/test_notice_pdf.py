@@ -22,7 +22,13 @@ from deskapp.exports.pdf.notice import NoticeData, period_text, render_notice
 from deskapp.exports.pdf.page import write_atomic
 from deskapp.exports.pdf.source import board_data, notice_data
 
-from tests.core.test_privacy import make_id
+from deskapp.core.privacy import id_check_char
+
+
+def make_id(area: int, birth: dt.date, seq: int) -> str:
+    first17 = f"{area:06d}{birth:%Y%m%d}{seq:03d}"
+    return first17 + id_check_char(first17)
+
 
 PID = make_id(330102, dt.date(1962, 4, 8), 31)
 A4 = (595.28, 841.89)
