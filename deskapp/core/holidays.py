@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core import audit
@@ -26,7 +27,7 @@ from deskapp.core.calendar import (
 )
 from deskapp.core.errors import ValidationError
 from deskapp.core.models import Item
-from deskapp.core.register import recompute_open_deadlines
+from deskapp.core.register import OPEN_STATUSES, recompute_open_deadlines
 
 # The holidays the State Council arranges every year, in calendar order: a new year's form
 # starts with these names so the user only types dates.
@@ -64,6 +65,13 @@ def package_years() -> set[int]:
 def year_info(session: Session, year: int) -> YearInfo:
     source = known_years(session).get(year)
     return YearInfo(year, source, load_arrangement(session, year), year in package_years())
+
+
+def provisional_count(session: Session) -> int:
+    """Open items whose deadline is only provisional (a year on the way is not entered)."""
+    stmt = select(func.count()).select_from(Item).where(
+        Item.due_provisional.is_(True), Item.status.in_(OPEN_STATUSES))
+    return session.scalar(stmt) or 0
 
 
 def first_year_needing_entry(session: Session, today: dt.date) -> int:

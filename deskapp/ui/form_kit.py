@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Callable, Iterable, Optional
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -30,6 +30,7 @@ from deskapp.core.errors import DeskError, ValidationError
 
 ERROR_COLOR = "#c62828"
 BAD_FIELD_STYLE = f"border: 1px solid {ERROR_COLOR};"
+PICKER_STYLE = "QToolButton::menu-indicator { image: none; width: 0px; }"
 _MONTH_DAY = re.compile(r"^\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -139,6 +140,16 @@ def parse_day(text: str, default_year: Optional[int] = None) -> Optional[dt.date
     return parse_date(text)
 
 
+def chinese_calendar() -> QCalendarWidget:
+    """A calendar in Chinese (月份、星期) whatever the PC's locale, weeks from Monday."""
+    widget = QCalendarWidget()
+    widget.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    widget.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+    widget.setGridVisible(True)
+    widget.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+    return widget
+
+
 class DateField(QWidget):
     """A date typed as text (see ``parse_day``) or picked from a calendar; may be empty.
 
@@ -158,11 +169,11 @@ class DateField(QWidget):
         self.edit.textChanged.connect(self._on_text)
         self.edit.editingFinished.connect(self._normalise)
         self.button = QToolButton()
-        self.button.setText("▾")
+        self.button.setText("▼")
         self.button.setToolTip("从日历中选择")
+        self.button.setStyleSheet(PICKER_STYLE)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
+        self.calendar = chinese_calendar()
         self.calendar.clicked.connect(self._picked)
         menu = QMenu(self.button)
         action = QWidgetAction(menu)

@@ -45,6 +45,7 @@ def test_entering_an_unknown_year_makes_provisional_deadlines_firm(db, actor, to
         assert (crossing.due_on, crossing.due_provisional) == (D(2027, 1, 15), True)
         assert in_2027.due_provisional and not before_2027.due_provisional
     with db.session() as s:
+        assert holidays.provisional_count(s) == 2
         changed = holidays.save_year(s, actor, arrangement_2027())
     assert changed == 2
     with db.session() as s:
@@ -55,6 +56,7 @@ def test_entering_an_unknown_year_makes_provisional_deadlines_firm(db, actor, to
         assert later.due_on == WorkCalendar.load(s).due_date(D(2027, 1, 28), 20).due
         assert s.get(Item, before_2027.id).due_on == D(2026, 10, 29)
         assert known_years(s)[2027] == "user"
+        assert holidays.provisional_count(s) == 0
 
 
 def test_saving_a_year_is_audited_with_before_and_after(db, actor):
