@@ -181,10 +181,13 @@ class ItemDialog(QDialog):
         basis = "变更" if data.changed_on else "形成"
         view.due_label.setText(f"{due.due.isoformat()}（星期{WEEKDAYS[due.due.weekday()]}，"
                                f"{basis}后{due.days}个工作日内）")
-        view.due_explain.setText(due.explain())
+        explain = due.explain()
         if due.provisional:
+            # Said once, in amber, rather than again at the end of the explanation.
+            explain = explain.split("；该年度节假日安排未录入")[0]
             view.due_provisional.setText(f"⚠ {PROVISIONAL_NOTE}（该年度节假日安排尚未录入）")
             view.due_provisional.show()
+        view.due_explain.setText(explain)
 
     def _notice_inputs_changed(self, *_args: object) -> None:
         if self._loading:

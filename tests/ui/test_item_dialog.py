@@ -209,6 +209,7 @@ def test_due_date_follows_dates_and_catalogue(open_dialog, db):
     dialog.field("formed_on").setDate(dt.date(2026, 12, 28))  # due in 2027: not yet known
     assert not view.due_provisional.isHidden()
     assert "暂按周一至周五计算" in view.due_provisional.text()
+    assert "暂按" not in view.due_explain.text() and "2027-01-11" in view.due_explain.text()
 
 
 # --- fields that depend on others -------------------------------------------------------------
@@ -449,3 +450,22 @@ def test_fits_a_1366_by_768_screen(open_dialog, db, actor, today):
         dialog.save()  # with every error line showing on a new item
         hint = dialog.minimumSizeHint()
         assert hint.width() <= 1366 and hint.height() <= 768 - 60
+
+
+def test_add_button_uses_the_file_dialog(open_dialog, monkeypatch, chinese_files):
+    monkeypatch.setattr("deskapp.ui.attachments_panel.QFileDialog.getOpenFileNames",
+                        lambda *a, **k: ([str(p) for p in chinese_files], ""))
+    dialog = open_dialog()
+    dialog.form.attachments.add_button.click()
+    assert dialog.form.attachments.pending_files() == chinese_files
+
+
+def test_choose_interpretation_through_the_picker(open_dialog, db, actor, today, monkeypatch):
+    reading = make_item(db, actor, today, title="《垃圾分类管理办法》政策解读", kind="政策解读")
+    monkeypatch.setattr(InterpretationPicker, "exec", lambda self: InterpretationPicker.DialogCode.Accepted)
+    dialog = open_dialog()
+    field = dialog.field("interpretation_id")
+    field.choose_button.click()
+    assert field.value() == reading and "垃圾分类管理办法" in field.label.text()
+    field.clear_button.click()
+    assert field.value() is None and field.label.text() == "未关联"
