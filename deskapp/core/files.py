@@ -292,7 +292,9 @@ def _drop_if_unreferenced(session: Session, db: Database, sha256: str) -> bool:
 
 
 def purge_unreferenced(session: Session, db: Database, actor: Actor = audit.SYSTEM) -> int:
-    """Stored files no attachment uses any more (e.g. their item was deleted): drop them."""
+    """Stored files no attachment uses any more (e.g. their item was deleted): drop them,
+    and temp files a killed copy left behind. Returns the number of stored files dropped."""
+    _sweep_stale_temp(db)
     used = select(Attachment.sha256)
     orphans = list(session.scalars(select(StoredFile.sha256).where(StoredFile.sha256.not_in(used))))
     for sha256 in orphans:
@@ -303,21 +305,49 @@ def purge_unreferenced(session: Session, db: Database, actor: Actor = audit.SYST
     return len(orphans)
 
 
+def _sweep_stale_temp(db: Database, older_than: dt.timedelta = dt.timedelta(hours=12)) -> int:
+    """A copy in progress is young; a ``.incoming-*.part`` this old was left by a crash."""
+    cutoff = dt.datetime.now().timestamp() - older_than.total_seconds()
+    swept = 0
+    for path in db.files_dir.glob(".incoming-*.part") if db.files_dir.exists() else ():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                swept += 1
+        except OSError:
+            continue
+    return swept
+
+
 def export_copy(db: Database, info: AttachmentInfo, folder: PathLike) -> Path:
     """Copy a stored attachment out under its own name (to open it or hand it on)."""
     src = attachment_path(db, info.sha256)
     if not src.exists():
         raise DeskError(f"附件“{info.filename}”的文件已不在数据文件夹中，请重新添加该附件。")
     target_dir = Path(folder)
+    dest = target_dir / safe_filename(info.filename)
+    if _has_content(dest, info.sha256):
+        # Already copied out (maybe still open in WPS, where Windows would refuse a replace).
+        return dest
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        dest = target_dir / safe_filename(info.filename)
         tmp = dest.with_name(dest.name + ".part")
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)
     except OSError as exc:
         raise _target_error(target_dir, exc) from exc
     return dest
+
+
+def _has_content(path: Path, sha256: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha256
 
 
 # --- names that work on Windows -----------------------------------------------------------------

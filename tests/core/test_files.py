@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -273,12 +275,29 @@ def test_purge_unreferenced_after_item_deleted(db, actor, item_id, source_dir):
         assert files.purge_unreferenced(s, db, actor) == 0
 
 
+def test_purge_sweeps_temp_files_left_by_a_crash(db, actor):
+    db.files_dir.mkdir(parents=True)
+    old = db.files_dir / ".incoming-old.part"
+    young = db.files_dir / ".incoming-young.part"
+    old.write_bytes(b"half")
+    young.write_bytes(b"copying")
+    os.utime(old, (time.time() - 86400, time.time() - 86400))
+    with db.session() as s:
+        files.purge_unreferenced(s, db, actor)
+    assert not old.exists() and young.exists()
+
+
 def test_export_copy_uses_the_original_name(db, actor, item_id, source_dir, tmp_path):
     src = write(source_dir / "公示 照片.jpg", b"jpeg")
     with db.session() as s:
         info = files.add_attachment(s, db, actor, item_id, src)
     out = files.export_copy(db, info, tmp_path / "打开 的附件")
     assert out.name == "公示 照片.jpg" and out.read_bytes() == b"jpeg"
+    stamp = out.stat().st_mtime_ns
+    assert files.export_copy(db, info, tmp_path / "打开 的附件") == out  # reused, not rewritten
+    assert out.stat().st_mtime_ns == stamp
+    out.write_bytes(b"changed by the viewer")
+    assert files.export_copy(db, info, tmp_path / "打开 的附件").read_bytes() == b"jpeg"
     files.attachment_path(db, info.sha256).unlink()
     with pytest.raises(DeskError, match="已不在数据文件夹"):
         files.export_copy(db, info, tmp_path / "again")
