@@ -120,7 +120,8 @@ def test_search_by_index_number_and_doc_no(tab, qtbot):
     assert counts(tab)[0] == 1
     qtbot.wait(200)
     tab.filters.search.setText("街办发〔2026〕7号")  # normalised 文号
-    qtbot.waitUntil(lambda: counts(tab)[0] == 1, timeout=2000)
+    qtbot.waitUntil(lambda: tab.filters.search._sent == "街办发〔2026〕7号", timeout=2000)
+    assert counts(tab)[0] == 1
     assert tab.model.index(0, 1).data().endswith("（第7号）")
 
 

@@ -1,0 +1,115 @@
+"""Opening the window: Qt application, log, crash handler, database (lock or read-only),
+first-run welcome, operator, main window.
+
+``deskapp`` without a sub-command lands here (``cli.main`` → ``run_app``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Optional
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog
+
+from deskapp import APP_ID, APP_NAME
+from deskapp.core.audit import Actor
+from deskapp.core.db import Database, open_database
+from deskapp.core.errors import DatabaseLockedError, DatabaseOpenError
+from deskapp.logs import setup_logging
+from deskapp.ui.context import AppContext
+from deskapp.ui.crash_dialog import install_crash_handler
+from deskapp.ui.messages import Messages
+
+log = logging.getLogger(__name__)
+
+EXIT_QUIT = 0
+EXIT_CANNOT_OPEN = 2
+
+
+def make_application() -> QApplication:
+    """The one QApplication, named so QSettings finds this desk's settings on every PC."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setOrganizationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def open_for_window(arg: Optional[str], messages: Messages) -> tuple[Database, bool] | int:
+    """The database and whether it is read-only; or the exit status when it does not open
+    (2: it cannot be opened; 0: it is open elsewhere and the user chose to quit).
+
+    A desk already open elsewhere on the same file (the lock is held): ask whether to look
+    at it read-only or quit, so two windows never write the same database.
+    """
+    try:
+        return open_database(arg, take_lock=True), False
+    except DatabaseLockedError as exc:
+        question = f"{exc.message}\n\n以只读方式打开吗？（选“否”退出）"
+        if not messages.confirm(None, question, title="台账已打开"):
+            return EXIT_QUIT
+    except DatabaseOpenError as exc:
+        messages.warn(None, exc.message, title="无法打开台账")
+        return EXIT_CANNOT_OPEN
+    try:
+        return open_database(arg, read_only=True), True
+    except DatabaseOpenError as exc:
+        messages.warn(None, exc.message, title="无法打开台账")
+        return EXIT_CANNOT_OPEN
+
+
+def choose_actor(db: Database, read_only: bool) -> Optional[Actor]:
+    """Engineer B's operator chooser, remembering the choice on this PC."""
+    from deskapp.ui.operator_dialog import choose_operator, remember_operator_id, remembered_operator_id
+
+    actor = choose_operator(db, None, remembered_operator_id())
+    if actor is not None and actor.id is not None and not read_only:
+        remember_operator_id(actor.id)
+    return actor
+
+
+def run_welcome(ctx: AppContext) -> bool:
+    """First run: False when the user closed the welcome dialog (then we quit)."""
+    from deskapp.ui.welcome import WelcomeDialog, first_run_needed
+
+    if ctx.read_only or not first_run_needed(ctx.db):
+        return True
+    return WelcomeDialog(ctx).exec() == QDialog.DialogCode.Accepted
+
+
+def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
+    """Open the window on ``db_arg`` (path, URL or None for the default); the exit status."""
+    app = make_application()
+    log_path = setup_logging(console=False)
+    log.info("starting window; log %s", log_path)
+    messages = messages or Messages()
+    handler = install_crash_handler(messages, QApplication.activeWindow)
+    try:
+        opened = open_for_window(db_arg, messages)
+        if isinstance(opened, int):
+            return opened
+        db, read_only = opened
+        try:
+            return _run_window(app, db, read_only, messages)
+        finally:
+            db.close()
+    finally:
+        handler.uninstall()
+
+
+def _run_window(app: QApplication, db: Database, read_only: bool, messages: Messages) -> int:
+    from deskapp.ui.main_window import MainWindow
+
+    ctx = AppContext(db=db, actor=Actor(None, "未指定"), messages=messages, read_only=read_only)
+    if not run_welcome(ctx):
+        return 0
+    actor = choose_actor(db, read_only)
+    if actor is None:
+        return 0
+    ctx.actor = actor
+    window = MainWindow(ctx, QSettings())
+    window.show()
+    return app.exec()

@@ -1,0 +1,246 @@
+"""The main window: the tabs of ``tabs.TABS``, the menus, the status bar, remembered layout.
+
+Tabs refresh lazily: a change announced on ``ctx.bus`` marks every tab stale and refreshes
+the one in view; the others refresh when they are next shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+from deskapp import APP_NAME, __version__
+from deskapp.core import settings as core_settings
+from deskapp.logs import log_dir
+from deskapp.ui.context import AppContext
+from deskapp.ui.tabs import TABS, build_tab
+
+log = logging.getLogger(__name__)
+
+# 编辑 menu entries: (label, shortcut, tab method, changes data). Strings, not QKeySequence:
+# those must not be built before the QApplication exists.
+EDIT_ACTIONS: list[tuple[str, str, str, bool]] = [
+    ("新增", "Ctrl+N", "new_item", True),
+    ("编辑", "Ctrl+E", "edit_selected", True),
+    ("删除", "Del", "delete_selected", True),
+    ("查找", "Ctrl+F", "focus_search", False),
+    ("刷新", "F5", "refresh", False),
+]
+
+
+def window_title(org_name: str) -> str:
+    return f"{org_name} — {APP_NAME}" if org_name else APP_NAME
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, qsettings: Optional[QSettings] = None,
+                 parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.qsettings = qsettings if qsettings is not None else QSettings()
+        ctx.parent_widget = self
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.stale: set[int] = set()
+        self.edit_actions: dict[str, QAction] = {}
+        self.editing_actions: list[QAction] = []  # disabled when read-only
+        self._build_tabs()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_bus()
+        self.update_title()
+        self.restore_state()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build_tabs(self) -> None:
+        for label, spec in TABS:
+            self.tabs.addTab(build_tab(label, spec, self.ctx, self.tabs), label)
+            self.stale.add(self.tabs.count() - 1)
+
+    def tab(self, index: int) -> QWidget:
+        return self.tabs.widget(index)
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any],
+                shortcut: Optional[QKeySequence] = None, edits: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        if edits:
+            self.editing_actions.append(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("文件(&F)")
+        self.remove_demo_action = self._action(self.file_menu, "删除演示数据…", self.remove_demo, edits=True)
+        self.file_menu.addSeparator()
+        self._action(self.file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
+        edit = bar.addMenu("编辑(&E)")
+        for text, key, method, edits in EDIT_ACTIONS:
+            action = self._action(edit, text, lambda m=method: self._call_tab(m), QKeySequence(key),
+                                  edits=edits)
+            self.edit_actions[method] = action
+        for index in range(self.tabs.count()):
+            self._add_tab_menu(index)
+        self._build_settings_menu(bar.addMenu("设置(&S)"))
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.about)
+        self._action(help_menu, "打开数据文件夹", lambda: self._open_folder(str(self.ctx.db.data_dir)))
+        self._action(help_menu, "打开日志文件夹", lambda: self._open_folder(str(log_dir())))
+
+    def _add_tab_menu(self, index: int) -> None:
+        getter = getattr(self.tab(index), "menu_actions", None)
+        actions = getter() if callable(getter) else []
+        if actions:
+            menu = self.menuBar().addMenu(self.tabs.tabText(index))
+            menu.addActions(actions)
+
+    def _build_settings_menu(self, menu: QMenu) -> None:
+        self._action(menu, "机构与人员…", lambda: self._open_dialog("settings_dialog", "SettingsDialog"),
+                     edits=True)
+        self._action(menu, "节假日安排…", lambda: self._open_dialog("holiday_dialog", "HolidayDialog"),
+                     edits=True)
+        self._action(menu, "公开目录…", lambda: self._open_dialog("catalogue_dialog", "CatalogueDialog"),
+                     edits=True)
+        menu.addSeparator()
+        self._action(menu, "切换操作人…", self.switch_operator)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.operator_label = QLabel()
+        self.path_label = QLabel(str(self.ctx.db.path or self.ctx.db.url))
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.read_only_label = QLabel("只读")
+        self.read_only_label.setStyleSheet("color: #a1121b; font-weight: bold; padding: 0 6px;")
+        self.read_only_label.setToolTip("台账已在另一窗口打开，本窗口只能查看，不能修改。")
+        status.addPermanentWidget(self.read_only_label)
+        status.addPermanentWidget(self.operator_label)
+        status.addPermanentWidget(self.path_label)
+        self.read_only_label.setVisible(self.ctx.read_only)
+        self.update_operator()
+
+    def _connect_bus(self) -> None:
+        bus = self.ctx.bus
+        bus.items_changed.connect(self.data_changed)
+        bus.calendar_changed.connect(self.data_changed)
+        bus.settings_changed.connect(self.data_changed)
+        bus.settings_changed.connect(self.update_title)
+        bus.operator_changed.connect(self.update_operator)
+
+    # --- reacting ----------------------------------------------------------------------
+
+    def update_title(self) -> None:
+        with self.ctx.db.session() as s:
+            self.setWindowTitle(window_title(core_settings.get(s, "org_name")))
+
+    def update_operator(self) -> None:
+        self.operator_label.setText(f"当前操作人：{self.ctx.actor.name}")
+
+    def data_changed(self) -> None:
+        self.stale = set(range(self.tabs.count()))
+        self._refresh_if_stale(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        self._refresh_if_stale(index)
+        self._update_edit_actions()
+
+    def _refresh_if_stale(self, index: int) -> None:
+        if index not in self.stale:
+            return
+        self.stale.discard(index)
+        refresh = getattr(self.tab(index), "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _update_edit_actions(self) -> None:
+        current = self.tabs.currentWidget()
+        for method, action in self.edit_actions.items():
+            action.setEnabled(callable(getattr(current, method, None)))
+        if self.ctx.read_only:
+            for action in self.editing_actions:
+                action.setEnabled(False)
+
+    def _call_tab(self, method: str) -> None:
+        target = getattr(self.tabs.currentWidget(), method, None)
+        if callable(target):
+            target()
+
+    # --- menu actions ------------------------------------------------------------------
+
+    def _open_dialog(self, module: str, class_name: str) -> None:
+        """B's dialogs, imported when first opened (start-up stays quick)."""
+        import importlib
+
+        cls = getattr(importlib.import_module(f"deskapp.ui.{module}"), class_name)
+        cls(self.ctx, self).exec()
+
+    def switch_operator(self) -> None:
+        from deskapp.ui.operator_dialog import choose_operator, remember_operator_id
+
+        actor = choose_operator(self.ctx.db, self, self.ctx.actor.id)
+        if actor is None:
+            return
+        self.ctx.actor = actor
+        if actor.id is not None:
+            remember_operator_id(actor.id)
+        self.ctx.bus.operator_changed.emit()
+
+    def remove_demo(self) -> None:
+        from deskapp.ui.welcome import remove_demo_data
+
+        remove_demo_data(self.ctx, self)
+
+    def about(self) -> None:
+        self.ctx.messages.info(
+            self, f"{APP_NAME} {__version__}\n街道政务信息公开工作台账。\n\n数据库：{self.ctx.db.path or self.ctx.db.url}",
+            title="关于")
+
+    def _open_folder(self, path: str) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    # --- remembered layout -------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        q = self.qsettings
+        geometry = q.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 780)
+        state = q.value("main/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        for index in range(self.tabs.count()):
+            restore = getattr(self.tab(index), "restore_state", None)
+            if callable(restore):
+                restore(q)
+        tab = q.value("main/tab", 0)
+        try:
+            self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+
+    def save_state(self) -> None:
+        q = self.qsettings
+        q.setValue("main/geometry", self.saveGeometry())
+        q.setValue("main/state", self.saveState())
+        q.setValue("main/tab", self.tabs.currentIndex())
+        for index in range(self.tabs.count()):
+            save = getattr(self.tab(index), "save_state", None)
+            if callable(save):
+                save(q)
+        q.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
