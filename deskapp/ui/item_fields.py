@@ -140,6 +140,7 @@ class ChannelChecks(QWidget):
         super().__init__(parent)
         self._columns = columns
         self._boxes: dict[str, QCheckBox] = {}
+        self._order: list[str] = []
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(16)
@@ -155,10 +156,13 @@ class ChannelChecks(QWidget):
         return box
 
     def channels(self) -> list[str]:
-        return [name for name, box in self._boxes.items() if box.isChecked()]
+        """Ticked channels: those set last in their order, then newly ticked ones."""
+        ticked = [name for name, box in self._boxes.items() if box.isChecked()]
+        return [c for c in self._order if c in ticked] + [c for c in ticked if c not in self._order]
 
     def set_channels(self, chosen: Iterable[str]) -> None:
         chosen = list(chosen)
+        self._order = chosen
         for name in chosen:
             if name not in self._boxes:
                 self._add_box(name)

@@ -51,6 +51,10 @@ TAB_BASIC, TAB_CONTENT, TAB_PUBLISH, TAB_VALIDITY, TAB_FILES = range(5)
 TAB_TITLES = ["基本信息", "内容", "发布与公示", "效力与解读", "附件"]
 
 
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _combo(items: list[tuple[str, object]]) -> QComboBox:
     combo = QComboBox()
     for text, data in items:
@@ -270,7 +274,10 @@ class ItemFormView(QTabWidget):
             values[name] = f[name].text()  # type: ignore[attr-defined]
         values["doc_no"] = values["doc_no"] or None
         for name in PLAIN_FIELDS:
-            values[name] = f[name].toPlainText()  # type: ignore[attr-defined]
+            text = f[name].toPlainText()  # type: ignore[attr-defined]
+            # The editor turns \r\n (imported text) into \n: unedited text stays as stored.
+            stored = getattr(base, name) or ""
+            values[name] = stored if text == _newlines(stored) else text
         for name in DATE_FIELDS:
             values[name] = f[name].date()  # type: ignore[attr-defined]
         for name in ("catalogue_id", "department_id", "drafter_id", "scope", "attribute",
