@@ -136,3 +136,10 @@ def test_cff_fonts_are_skipped_not_fatal(tmp_path):
 
 def test_font_book_is_cached(bundled_only):
     assert FontBook.get([]) is bundled_only
+
+
+def test_numbers_stay_with_their_units(bundled_only):
+    text = "政" * 22 + "2026年9月23日起公示"
+    lines = line_texts(Para(text, body_style(), bundled_only), A4_NOTICE.width)
+    assert not any(line[0] in linebreak.UNITS_AFTER_NUMBER and prev[-1].isdigit()
+                   for prev, line in zip(lines, lines[1:])), lines

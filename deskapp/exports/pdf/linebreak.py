@@ -17,6 +17,8 @@ from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 CANNOT_START = frozenset("，。、；：？！）》」』”’…〕】］｝〉,.;:?!)]}%％·～" + ALL_CANNOT_START)
 CANNOT_END = frozenset("（《「『“‘〔【［｛〈([{" + ALL_CANNOT_END)
 NO_SPLIT_PAIRS = frozenset("…—")
+# A number stays with its unit: 2026年 / 9月 / 23日 / 15人 / 6840元 are not split.
+UNITS_AFTER_NUMBER = frozenset("年月日号时分元角户人岁期次件名项条万亿%％")
 _FUZZ = 1e-6
 
 
@@ -47,6 +49,8 @@ def may_break_between(before: str, after: str) -> bool:
     if after[0] in CANNOT_START or before[-1] in CANNOT_END:
         return False
     if before[-1] == after[0] and after[0] in NO_SPLIT_PAIRS:
+        return False
+    if before[-1].isdigit() and after[0] in UNITS_AFTER_NUMBER:
         return False
     return True
 

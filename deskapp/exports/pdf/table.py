@@ -25,11 +25,8 @@ def column_widths(rows: list[list[str]], font: str, size: float, total: float) -
     """Natural widths scaled to fill ``total``. When too wide, columns of numbers (IDs, phones,
     amounts) keep their width and the Chinese columns, which can wrap, give way."""
     ncols = len(rows[0])
-    natural = [2 * size + 2 * PAD] * ncols
+    natural = column_widths_natural(rows, font, size)
     latin = [True] * ncols
-    for row in rows[:SAMPLE_ROWS + 1]:
-        for i, cell in enumerate(row):
-            natural[i] = max(natural[i], _width(cell, font, size) + 2 * PAD)
     for row in rows[1:SAMPLE_ROWS + 1]:
         for i, cell in enumerate(row):
             latin[i] = latin[i] and cell.isascii()
@@ -46,10 +43,27 @@ def column_widths(rows: list[list[str]], font: str, size: float, total: float) -
     return [w if latin[i] else w * room / flex_need for i, w in enumerate(natural)]
 
 
+def fitting_size(rows: list[list[str]], font: str, size: float, total: float) -> float:
+    """A smaller type (down to 70 %) when the list's natural width exceeds the column."""
+    need = sum(column_widths_natural(rows, font, size))
+    if need <= total:
+        return size
+    return max(size * 0.7, size * (total - 2 * PAD * len(rows[0])) / (need - 2 * PAD * len(rows[0])))
+
+
+def column_widths_natural(rows: list[list[str]], font: str, size: float) -> list[float]:
+    natural = [2 * size + 2 * PAD] * len(rows[0])
+    for row in rows[:SAMPLE_ROWS + 1]:
+        for i, cell in enumerate(row):
+            natural[i] = max(natural[i], _width(cell, font, size) + 2 * PAD)
+    return natural
+
+
 def people_table(rows: list[list[str]], fonts: FontBook, size: float, width: float,
                  missing: set[str] | None = None) -> Flowable:
     body = fonts.role("body")
     hei = fonts.role("hei")
+    size = fitting_size(rows, body.name, size, width)
     widths = column_widths(rows, body.name, size, width)
     leading = size * 1.35
     cell_style = TextStyle(role="body", size=size, leading=leading, align="center")
