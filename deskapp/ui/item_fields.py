@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QToolButton,
     QWidget,
 )
@@ -183,14 +186,35 @@ def fill_choices(combo: QComboBox, choices: list[Choice], empty: str = "（不�
         combo.addItem(c.label, c.id)
 
 
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CatalogueCombo(QComboBox):
+    """目录条目: the popup lists 二级事项 indented under their 一级事项; closed, the box
+    shows the path (“公告公示 › 公告”) instead of the indented name."""
+
+    def current_path(self) -> str:
+        return self.currentData(PATH_ROLE) or self.currentText()
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.currentText = self.current_path()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
 def fill_catalogue(combo: QComboBox, entries: list[CatalogueChoice]) -> None:
     """一级事项 flush left in bold, 二级事项 indented under them; all selectable."""
     combo.clear()
     combo.addItem("（不选）", None)
+    parents: list[str] = []
     for entry in entries:
-        indent = "　　" * (entry.level - 1)
-        combo.addItem(f"{indent}{entry.name}", entry.id)
+        parents[entry.level - 1:] = [entry.name]
+        combo.addItem("　　" * (entry.level - 1) + entry.name, entry.id)
         index = combo.count() - 1
+        combo.setItemData(index, " › ".join(parents), PATH_ROLE)
         if entry.level == 1:
             font = combo.font()
             font.setBold(True)

@@ -34,6 +34,7 @@ from deskapp.ui.context import AppContext
 from deskapp.ui.interpretation_picker import InterpretationField
 from deskapp.ui.item_fields import (
     ERROR_COLOR,
+    CatalogueCombo,
     ChannelChecks,
     ErrorLabel,
     OptionalDateEdit,
@@ -110,7 +111,7 @@ class ItemFormView(QTabWidget):
         doc_no.setPlaceholderText("如 某街发〔2026〕3号（方括号、圆括号会自动改为〔〕）")
         left, right = QFormLayout(), QFormLayout()
         self._add(left, "kind", "信息类别", _combo([(k, k) for k in KINDS]), required=True)
-        catalogue = self._add(left, "catalogue_id", "目录条目", QComboBox())
+        catalogue = self._add(left, "catalogue_id", "目录条目", CatalogueCombo())
         fill_catalogue(catalogue, self.choices.catalogue)
         catalogue.setMaxVisibleItems(20)
         fill_choices(self._add(left, "department_id", "科室", QComboBox()), self.choices.departments)

@@ -218,6 +218,7 @@ def test_catalogue_presets_channels_unless_ticked_by_hand(open_dialog, db):
     dialog = open_dialog()
     checks = dialog.field("channels")
     choose(dialog.field("catalogue_id"), entry_id(db, "社会救助"))
+    assert dialog.field("catalogue_id").current_path() == "基层政务公开标准目录 › 社会救助"
     assert checks.channels() == ["政府网站", "社区/村公示栏（电子屏）"]
     choose(dialog.field("catalogue_id"), entry_id(db, "规范性文件"))  # untouched: follows
     assert checks.channels() == ["政府网站", "政府公报", "公开查阅点"]
