@@ -11,8 +11,11 @@ from register_testdata import TODAY, populate
 
 from deskapp.core.audit import Actor
 from deskapp.core.db import Database, open_database
+from deskapp.ui import refcount_guard
 from deskapp.ui.context import AppContext
 from deskapp.ui.messages import RecordingMessages
+
+refcount_guard.apply()  # PySide6 6.12.0 on CPython < 3.12: see deskapp/ui/refcount_guard.py
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +31,7 @@ def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def filled_db(register_template: Path, data_dir: Path) -> Database:
-    target = data_dir / "街道 台账.db"
+    target = data_dir / "已登记 台账.db"
     shutil.copyfile(register_template, target)
     database = open_database(target)
     yield database
