@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from deskapp.core import passwords
 from deskapp.core.errors import DeskError, ValidationError
 from deskapp.core.models import AuditEvent, Person, SignInFailure
-from review_support import PASSWORD, add_person
+from tests.review_support import PASSWORD, add_person
 
 
 def test_hash_is_salted_and_never_the_password():
