@@ -221,3 +221,11 @@ def test_board_with_nothing_to_post(db, actor, today):
     with db.session() as s:
         with pytest.raises(DeskError, match="没有需要张贴"):
             board_data(s, actor, today)
+
+
+def test_signature_typed_in_the_content_is_not_printed_twice():
+    data = NoticeData(title="公示", content="现将名单公示如下。\n云溪区长安街道办事处\n2026年1月12日",
+                      issuer="某某街道办事处", date=dt.date(2026, 9, 3))
+    text = flat(text_of(render_notice(data).data))
+    assert text.count("云溪区长安街道办事处") == 1 and text.count("2026年1月12日") == 1
+    assert "某某街道办事处" not in text and "2026年9月3日" not in text

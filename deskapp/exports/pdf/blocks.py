@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 _H1 = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _H2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _SENTENCE_END = re.compile(r"[。：:]")
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?\s*$")
 
 
 @dataclass
@@ -64,3 +65,16 @@ def plain_text(blocks: list[Block]) -> str:
     for b in blocks:
         parts.append(b.text if b.kind != "table" else "\n".join("\t".join(r) for r in b.rows))
     return "\n".join(parts)
+
+
+def trailing_signature(content: str) -> tuple[str, str, str]:
+    """Content pasted with its own 落款 (an issuer line, then a date line, at the end):
+    (content without them, issuer, date text); empty strings when there is none. The notice
+    then places them where GB/T 9704 wants them instead of printing a second signature."""
+    lines = content.rstrip().split("\n")
+    if len(lines) < 2 or not _DATE_LINE.match(lines[-1]):
+        return content, "", ""
+    issuer = lines[-2].strip().strip("\u3000")
+    if not issuer or len(issuer) > 30 or "\t" in issuer or re.search(r"[。，；：]", issuer):
+        return "\n".join(lines[:-1]), "", lines[-1].strip()
+    return "\n".join(lines[:-2]), issuer, lines[-1].strip()

@@ -16,7 +16,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from deskapp.core.dates import chinese_date
 from deskapp.exports.pdf.fonts import FontBook
-from deskapp.exports.pdf.notice import NoticeData, body_flowables, closing_paragraphs
+from deskapp.exports.pdf.notice import NoticeData, body_flowables, closing_paragraphs, own_signature
 from deskapp.exports.pdf.page import A3_BOARD, Furniture, RenderResult, build
 from deskapp.exports.pdf.para import Para, TextStyle, draw_runs, runs_width
 
@@ -69,9 +69,10 @@ class _Styles:
 
 def _notice(n: NoticeData, st: _Styles, geo: _Geo, fonts: FontBook, missing: set[str]) -> list[Flowable]:
     flow: list[Flowable] = [Para(" ".join(n.title.split()) or "（无标题）", st.title, fonts, missing)]
-    flow += body_flowables(n.content, st, geo, fonts, missing, closing_paragraphs(n, n.content))  # type: ignore[arg-type]
-    flow.append(Para(n.issuer, st.sign.but(space_before=geo.leading * 0.5), fonts, missing))
-    flow.append(Para(chinese_date(n.date), st.sign, fonts, missing))
+    body, issuer, day = own_signature(n)
+    flow += body_flowables(body, st, geo, fonts, missing, closing_paragraphs(n, body))  # type: ignore[arg-type]
+    flow.append(Para(issuer, st.sign.but(space_before=geo.leading * 0.5), fonts, missing))
+    flow.append(Para(chinese_date(day), st.sign, fonts, missing))
     flow.append(HRFlowable(width="100%", thickness=0.8, color=RED, spaceBefore=geo.leading * 0.6,
                            spaceAfter=geo.leading * 0.8))
     return flow

@@ -18,7 +18,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from deskapp.core.dates import chinese_date
+from deskapp.core.dates import chinese_date, parse_date
 from deskapp.exports.pdf import blocks as blk
 from deskapp.exports.pdf.fonts import FontBook
 from deskapp.exports.pdf.page import (A3_POSTER, A4_NOTICE, Furniture, Geometry, RenderResult,
@@ -168,13 +168,21 @@ class Signature(Flowable):
         draw_runs(self.canv, (size - runs_width(cap, csize)) / 2, self.height - size - csize * 1.1, cap, csize)
 
 
+def own_signature(data: NoticeData) -> tuple[str, str, dt.date]:
+    """(body, issuer, date): a 落款 typed at the end of the content replaces the default one."""
+    body, issuer, date_text = blk.trailing_signature(data.content)
+    day = parse_date(date_text) if date_text else None
+    return body, issuer or data.issuer, day or data.date
+
+
 def notice_flowables(data: NoticeData, g: Geometry, fonts: FontBook, missing: set[str]) -> list[Flowable]:
     st = Styles(g)
     title = " ".join(data.title.split()) or "（无标题）"
     flow: list[Flowable] = [Para(title, st.title, fonts, missing)]
-    extra = closing_paragraphs(data, data.content)
-    flow += body_flowables(data.content, st, g, fonts, missing, extra)
-    flow.append(Signature(data.issuer, data.date, g, fonts, missing, data.seal, data.url))
+    body, issuer, day = own_signature(data)
+    extra = closing_paragraphs(data, body)
+    flow += body_flowables(body, st, g, fonts, missing, extra)
+    flow.append(Signature(issuer, day, g, fonts, missing, data.seal, data.url))
     return flow
 
 
