@@ -168,11 +168,13 @@ class DateField(QWidget):
         self.edit.setMaxLength(20)
         self.edit.textChanged.connect(self._on_text)
         self.edit.editingFinished.connect(self._normalise)
+        self.edit.returnPressed.connect(self.edit.focusNextChild)  # Enter moves on, as Tab does
         self.button = QToolButton()
         self.button.setText("▼")
         self.button.setToolTip("从日历中选择")
         self.button.setStyleSheet(PICKER_STYLE)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from date to date
         self.calendar = chinese_calendar()
         self.calendar.clicked.connect(self._picked)
         menu = QMenu(self.button)

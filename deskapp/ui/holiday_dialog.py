@@ -75,6 +75,7 @@ class HolidayDialog(QDialog):
         self.year.setRange(holidays.MIN_YEAR, holidays.MAX_YEAR)
         self.year.setSuffix(" 年")
         self.year.setMinimumWidth(100)
+        self.year.setKeyboardTracking(False)  # load the year once it is typed, not per digit
         self.year.valueChanged.connect(self._year_changed)
         bar.addWidget(self.year)
         self.status_label = QLabel()
@@ -136,10 +137,14 @@ class HolidayDialog(QDialog):
 
     def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.save)
+        # No default button: Enter in a date moves on to the next field, so a half-entered
+        # year is never saved by accident (保存 or Ctrl+S saves).
+        # ActionRole: the button box would make an accept button the default one.
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.save_button, close):
+            button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         return buttons
 
@@ -254,6 +259,11 @@ class HolidayDialog(QDialog):
         arrangement, errors = self.collect()
         if arrangement is None:
             self._show_errors(errors)
+            return
+        unfilled = [r.name.text().strip() for r in self.rows
+                    if r.is_blank() and r.name.text().strip() in holidays.STANDARD_HOLIDAYS]
+        if arrangement.holidays and unfilled and not self.ctx.messages.confirm(
+                self, f"{'、'.join(unfilled)}还没有填写日期，这些节日将按平常日子计算。仍然保存吗？"):
             return
         try:
             with self.ctx.db.session() as s:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Callable, Optional
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,6 +38,7 @@ class HolidayRow(QWidget):
         self.name = QLineEdit(name)
         self.name.setPlaceholderText("假期名称")
         self.name.setFixedWidth(NAME_WIDTH)
+        self.name.returnPressed.connect(self.name.focusNextChild)  # Enter moves on, as Tab does
         self.first = DateField(year)
         self.last = DateField(year)
         self.last.edit.setPlaceholderText("同开始日期")
@@ -51,6 +52,7 @@ class HolidayRow(QWidget):
         self.remove.setText("✕")
         self.remove.setToolTip("删除这一段")
         self.remove.setAutoRaise(True)
+        self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab/Enter go from row to row
         self.remove.clicked.connect(lambda: self.removed.emit(self))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

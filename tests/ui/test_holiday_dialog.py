@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from deskapp.core import holidays
@@ -65,7 +66,8 @@ def test_saving_a_year_recomputes_the_deadline_and_says_so(qtbot, bctx, provisio
     assert row_named(dialog, "元旦").days.text() == "共 3 天"
     with qtbot.waitSignals([bctx.bus.calendar_changed, bctx.bus.items_changed]):
         dialog.save()
-    assert bctx.messages.shown == [("info", "2027年节假日安排已保存。重新计算后，1 条信息的公开期限有变化。")]
+    assert bctx.messages.shown[0][0] == "confirm"  # five standard holidays left empty
+    assert bctx.messages.shown[1:] == [("info", "2027年节假日安排已保存。重新计算后，1 条信息的公开期限有变化。")]
     with bctx.db.session() as s:
         item = s.get(Item, provisional_item)
         assert (item.due_on, item.due_provisional) == (D(2027, 1, 18), False)
@@ -171,3 +173,37 @@ def test_read_only_cannot_save(qtbot, bctx):
 ])
 def test_dates_as_clerks_type_them(text, expected):
     assert parse_day(text, 2027) == expected
+
+
+def test_enter_moves_to_the_next_field_and_never_saves(qtbot, bctx):
+    dialog = open_dialog(qtbot, bctx)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    first_row = dialog.rows[0]
+    first_row.first.setText("2027-1-1")
+    first_row.first.edit.setFocus()
+    qtbot.waitUntil(first_row.first.edit.hasFocus)
+    qtbot.keyClick(first_row.first.edit, Qt.Key.Key_Return)
+    assert first_row.last.edit.hasFocus()
+    assert first_row.first.text() == "2027-01-01"
+    qtbot.keyClick(first_row.last.edit, Qt.Key.Key_Return)
+    assert dialog.rows[1].name.hasFocus()
+    assert dialog.isVisible() and bctx.messages.shown == []
+    with bctx.db.session() as s:
+        assert 2027 not in known_years(s)
+
+
+def test_standard_holidays_left_empty_are_questioned(qtbot, bctx):
+    bctx.messages.answer = False
+    dialog = open_dialog(qtbot, bctx)
+    row_named(dialog, "国庆节").first.setText("2027-10-1")
+    dialog.save()
+    assert bctx.messages.shown[-1][0] == "confirm"
+    assert "元旦、春节、清明节、劳动节、端午节、中秋节还没有填写日期" in bctx.messages.shown[-1][1]
+    with bctx.db.session() as s:
+        assert 2027 not in known_years(s)
+    bctx.messages.answer = True
+    dialog.save()
+    with bctx.db.session() as s:
+        assert known_years(s)[2027] == "user"
