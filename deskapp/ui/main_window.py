@@ -1,7 +1,10 @@
 """The main window: the tabs of ``tabs.TABS``, the menus, the status bar, remembered layout.
 
-Tabs refresh lazily: a change announced on ``ctx.bus`` marks every tab stale and refreshes
-the one in view; the others refresh when they are next shown.
+Tabs are built lazily: only the tab in view is constructed at start-up (so a slow tab never
+delays the register's first rows); each other tab is built the first time it is shown, and
+its menu (``menu_actions``) appears then. Tabs refresh lazily too: a change announced on
+``ctx.bus`` marks every built tab stale and refreshes the one in view; the others refresh
+when they are next shown.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from deskapp import APP_NAME, __version__
 from deskapp.core import settings as core_settings
@@ -47,6 +50,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.stale: set[int] = set()
+        self.built: dict[int, QWidget] = {}
+        self.tab_menus: list[QMenu] = []
         self.edit_actions: dict[str, QAction] = {}
         self.editing_actions: list[QAction] = []  # disabled when read-only
         self._build_tabs()
@@ -61,12 +66,27 @@ class MainWindow(QMainWindow):
     # --- building ----------------------------------------------------------------------
 
     def _build_tabs(self) -> None:
-        for label, spec in TABS:
-            self.tabs.addTab(build_tab(label, spec, self.ctx, self.tabs), label)
-            self.stale.add(self.tabs.count() - 1)
+        for label, _spec in TABS:
+            holder = QWidget(self.tabs)  # the real tab goes in here when first shown
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(holder, label)
 
     def tab(self, index: int) -> QWidget:
-        return self.tabs.widget(index)
+        """The tab at ``index``, building it now if it was not built yet."""
+        if index not in self.built:
+            label, spec = TABS[index]
+            widget = build_tab(label, spec, self.ctx, self.tabs.widget(index))
+            self.tabs.widget(index).layout().addWidget(widget)
+            self.built[index] = widget
+            self.stale.add(index)
+            restore = getattr(widget, "restore_state", None)
+            if callable(restore):
+                restore(self.qsettings)
+            self._fill_tab_menu(index, widget)
+        return self.built[index]
+
+    def current_tab(self) -> QWidget:
+        return self.tab(self.tabs.currentIndex())
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], Any],
                 shortcut: Optional[QKeySequence] = None, edits: bool = False) -> QAction:
@@ -90,20 +110,22 @@ class MainWindow(QMainWindow):
             action = self._action(edit, text, lambda m=method: self._call_tab(m), QKeySequence(key),
                                   edits=edits)
             self.edit_actions[method] = action
-        for index in range(self.tabs.count()):
-            self._add_tab_menu(index)
+        for label, _spec in TABS:
+            menu = bar.addMenu(label)
+            menu.menuAction().setVisible(False)  # shown once its tab is built and has actions
+            self.tab_menus.append(menu)
         self._build_settings_menu(bar.addMenu("设置(&S)"))
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.about)
         self._action(help_menu, "打开数据文件夹", lambda: self._open_folder(str(self.ctx.db.data_dir)))
         self._action(help_menu, "打开日志文件夹", lambda: self._open_folder(str(log_dir())))
 
-    def _add_tab_menu(self, index: int) -> None:
-        getter = getattr(self.tab(index), "menu_actions", None)
+    def _fill_tab_menu(self, index: int, widget: QWidget) -> None:
+        getter = getattr(widget, "menu_actions", None)
         actions = getter() if callable(getter) else []
-        if actions:
-            menu = self.menuBar().addMenu(self.tabs.tabText(index))
-            menu.addActions(actions)
+        if actions and index < len(self.tab_menus):
+            self.tab_menus[index].addActions(actions)
+            self.tab_menus[index].menuAction().setVisible(True)
 
     def _build_settings_menu(self, menu: QMenu) -> None:
         self._action(menu, "机构与人员…", lambda: self._open_dialog("settings_dialog", "SettingsDialog"),
@@ -147,7 +169,7 @@ class MainWindow(QMainWindow):
         self.operator_label.setText(f"当前操作人：{self.ctx.actor.name}")
 
     def data_changed(self) -> None:
-        self.stale = set(range(self.tabs.count()))
+        self.stale = set(self.built)
         self._refresh_if_stale(self.tabs.currentIndex())
 
     def _tab_changed(self, index: int) -> None:
@@ -155,15 +177,16 @@ class MainWindow(QMainWindow):
         self._update_edit_actions()
 
     def _refresh_if_stale(self, index: int) -> None:
+        widget = self.tab(index)
         if index not in self.stale:
             return
         self.stale.discard(index)
-        refresh = getattr(self.tab(index), "refresh", None)
+        refresh = getattr(widget, "refresh", None)
         if callable(refresh):
             refresh()
 
     def _update_edit_actions(self) -> None:
-        current = self.tabs.currentWidget()
+        current = self.current_tab()
         for method, action in self.edit_actions.items():
             action.setEnabled(callable(getattr(current, method, None)))
         if self.ctx.read_only:
@@ -171,7 +194,7 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
 
     def _call_tab(self, method: str) -> None:
-        target = getattr(self.tabs.currentWidget(), method, None)
+        target = getattr(self.current_tab(), method, None)
         if callable(target):
             target()
 
@@ -220,10 +243,6 @@ class MainWindow(QMainWindow):
         state = q.value("main/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        for index in range(self.tabs.count()):
-            restore = getattr(self.tab(index), "restore_state", None)
-            if callable(restore):
-                restore(q)
         tab = q.value("main/tab", 0)
         try:
             self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))  # type: ignore[arg-type]
@@ -235,8 +254,8 @@ class MainWindow(QMainWindow):
         q.setValue("main/geometry", self.saveGeometry())
         q.setValue("main/state", self.saveState())
         q.setValue("main/tab", self.tabs.currentIndex())
-        for index in range(self.tabs.count()):
-            save = getattr(self.tab(index), "save_state", None)
+        for widget in self.built.values():  # a tab never built keeps what it had stored
+            save = getattr(widget, "save_state", None)
             if callable(save):
                 save(q)
         q.sync()

@@ -188,3 +188,18 @@ def test_a_broken_tab_does_not_stop_the_window(qtbot, ctx, qsettings, monkeypatc
     assert isinstance(w.tab(len(TABS)), BrokenTab)
     assert "no_such_tab" in caplog.text
     assert register_total(w.tab(0)) == ITEM_COUNT
+
+
+def test_only_the_visible_tab_is_built_at_start(qtbot, ctx, qsettings, monkeypatch):
+    built: list[str] = []
+    real = main_window_module.build_tab
+    monkeypatch.setattr(main_window_module, "build_tab",
+                        lambda label, spec, c, parent: built.append(label) or real(label, spec, c, parent))
+    w = MainWindow(ctx, qsettings)
+    qtbot.addWidget(w)
+    assert built == ["信息登记"]
+    w.tabs.setCurrentIndex(2)
+    assert built == ["信息登记", "公示栏"]
+    w.tabs.setCurrentIndex(0)
+    w.tabs.setCurrentIndex(2)
+    assert built == ["信息登记", "公示栏"]  # built once
