@@ -61,3 +61,15 @@ def test_board_command(db, db_path, actor, tmp_path, capsys):
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace("\n", "")
     assert "关于第一批对象的公示" in text and "关于第二批对象的公示" in text
     assert cli.main(["board", "--db", str(db_path), "--date", "明天", "--out", str(out)]) == 2
+
+
+def test_characters_no_font_has_are_named_on_stderr(db, db_path, actor, tmp_path, capsys):
+    with db.session() as s:
+        data = ItemData(title="关于低保对象的公示", kind="公告公示", formed_on=dt.date(2025, 9, 1),
+                        status="approved", content="姓名\t人数\n张\U00020000\t2")
+        item = create_item(s, actor, data, today=dt.date(2025, 12, 31)).id
+    db.close()
+    out = tmp_path / "a.pdf"
+    assert cli.main(["notice", "--db", str(db_path), "--item", str(item), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "\U00020000" in err and out.exists()
