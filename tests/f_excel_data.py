@@ -146,6 +146,9 @@ def _edges(s, built: Built, cal) -> None:
         status="draft")
     add(title="依申请公开已发布", formed_on=dt.date(2026, 8, 10), published_on=dt.date(2026, 8, 20),
         status="published", attribute="on_request", kind="政策文件")
+    for n, title in enumerate(FORMULA_TITLES):
+        add(title=title, formed_on=dt.date(2026, 8, 5), published_on=dt.date(2026, 8, 20 + n),
+            status="published")
     end_q3_formed = _formed_for_due(cal, dt.date(2026, 9, 30))
     add(title="期限为季度末日未发布", formed_on=end_q3_formed, status="in_review")
 

@@ -140,10 +140,13 @@ def by_channel(session: Session, qf: QuarterFigures) -> list[MonthRow]:
     """Items published per channel (公开渠道和载体) and month; an item published on several
     channels counts once on each, so the column total may exceed the number of items."""
     found: dict[str, Counter[int]] = {}
-    stmt = select(Item.channels, Item.published_on).where(tally.published_in(qf.ytd))
-    for channels, published_on in session.execute(stmt):
-        for name in (channels or [NO_CHANNEL]):
-            found.setdefault(name, Counter())[published_on.month] += 1
+    month = extract("month", Item.published_on)
+    # Grouped on the stored list itself: a few hundred distinct lists, not 70 000 rows.
+    stmt = (select(Item.channels, month, func.count()).where(tally.published_in(qf.ytd))
+            .group_by(Item.channels, month))
+    for channels, m, n in session.execute(stmt):
+        for name in dict.fromkeys(channels or [NO_CHANNEL]):
+            found.setdefault(name, Counter())[int(m)] += n
     known = [c for c in CHANNELS if c in found]
     others = sorted(c for c in found if c not in CHANNELS and c != NO_CHANNEL)
     tail = [NO_CHANNEL] if NO_CHANNEL in found else []
