@@ -20,7 +20,6 @@ from deskapp.core.errors import DeskError
 # ``func`` on its parser; ``func(args) -> int`` is the exit status.
 COMMAND_MODULES = [
     "deskapp.commands.calendar",
-    "deskapp.commands.audit",
     "deskapp.commands.notice",
     "deskapp.commands.tally",
 ]
