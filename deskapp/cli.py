@@ -20,6 +20,7 @@ from deskapp.core.errors import DeskError
 # ``func`` on its parser; ``func(args) -> int`` is the exit status.
 COMMAND_MODULES = [
     "deskapp.commands.calendar",
+    "deskapp.commands.audit",
     "deskapp.commands.notice",
     "deskapp.commands.tally",
 ]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from hashlib import sha256
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,20 +50,56 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def event_digest(event: AuditEvent) -> str:
-    content = {
-        "at": event.at.isoformat(timespec="microseconds"),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "action": event.action,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "before": event.before,
-        "after": event.after,
-        "prev": event.prev_hash,
-    }
+# --- digests ---------------------------------------------------------------------------------
+# An event's digest covers when, who, what, before/after and the previous event's digest.
+# before/after enter it as canonical JSON text (sorted keys, json.dumps defaults). ``record``
+# stores them with their keys already sorted, so the database holds exactly that text and
+# ``verify_chain`` can hash what it reads without parsing JSON (≥ 100 000 events/s). Text
+# stored differently (another database's JSON type, another serializer) is parsed and
+# canonicalised first. Events written before this scheme (v1: the whole content as one
+# sorted JSON object) still verify through ``_digest_v1``.
+
+def canonical(value: Any) -> Any:
+    """The value with every dict's keys sorted (json.dumps then writes canonical text)."""
+    if isinstance(value, dict):
+        return {k: canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    return value
+
+
+def canonical_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _opt(value: Any) -> str:
+    return "N" if value is None else "S" + str(value)
+
+
+def _digest(at_iso: str, actor_id: Any, actor_name: str, action: str, entity: str,
+            entity_id: Optional[str], before_text: str, after_text: str, prev: str) -> str:
+    # Length-prefixed fields: no text in one field can pass for the boundary of another.
+    # One f-string rather than a join: this runs once per event in verify_chain.
+    aid, eid = _opt(actor_id), _opt(entity_id)
+    framed = (f"2:v2;{len(at_iso)}:{at_iso};{len(aid)}:{aid};{len(actor_name)}:{actor_name};"
+              f"{len(action)}:{action};{len(entity)}:{entity};{len(eid)}:{eid};"
+              f"{len(before_text)}:{before_text};{len(after_text)}:{after_text};{len(prev)}:{prev};")
+    return sha256(framed.encode("utf-8")).hexdigest()
+
+
+def _digest_v1(at_iso: str, actor_id: Any, actor_name: str, action: str, entity: str,
+               entity_id: Optional[str], before: Any, after: Any, prev: str) -> str:
+    content = {"at": at_iso, "actor_id": actor_id, "actor_name": actor_name, "action": action,
+               "entity": entity, "entity_id": entity_id, "before": before, "after": after,
+               "prev": prev}
     data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def event_digest(event: AuditEvent) -> str:
+    return _digest(event.at.isoformat(timespec="microseconds"), event.actor_id, event.actor_name,
+                   event.action, event.entity, event.entity_id, canonical_text(event.before),
+                   canonical_text(event.after), event.prev_hash)
 
 
 def last_hash(session: Session) -> str:
@@ -85,8 +122,8 @@ def record(
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
+        before=canonical(jsonable(before)) if before is not None else None,
+        after=canonical(jsonable(after)) if after is not None else None,
         prev_hash=last_hash(session),
     )
     event.hash = event_digest(event)
@@ -101,15 +138,71 @@ class ChainBreak:
     reason: str
 
 
-def verify_chain(session: Session, batch: int = 5000) -> Optional[ChainBreak]:
-    """The first event whose content or link does not match; None when the chain is whole."""
+def verify_chain(session: Session, batch: int = 20000) -> Optional[ChainBreak]:
+    """The first event whose content or link does not match; None when the chain is whole.
+
+    Reads plain rows, not ORM objects: on SQLite the stored text as it is; elsewhere the
+    values SQLAlchemy's types give, canonicalised.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
     prev = ""
-    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
-    for event in session.scalars(stmt):
-        if event.prev_hash != prev:
-            return ChainBreak(event.id, "与前一条记录的链接不符（前一条被修改或删除）")
-        if event_digest(event) != event.hash:
-            return ChainBreak(event.id, "内容与其校验值不符（该条被修改）")
-        prev = event.hash
-        session.expunge(event)
+    for chunk in (_raw_chunks(session, batch) if sqlite else _typed_chunks(session, batch)):
+        for row in chunk:
+            if row[9] != prev:
+                return ChainBreak(row[0], "与前一条记录的链接不符（前一条被修改或删除）")
+            prev = row[10]
+            if _digest(*row[1:10]) != prev and not _matches_parsed(row):
+                return ChainBreak(row[0], "内容与其校验值不符（该条被修改）")
     return None
+
+
+def _matches_parsed(row: tuple[Any, ...]) -> bool:
+    """The slow path: JSON stored in another form than canonical text, or a v1 event."""
+    event_id, at_iso, actor_id, actor_name, action, entity, entity_id, before, after, prev, digest = row
+    try:
+        b, a = _parse(before), _parse(after)
+    except ValueError:
+        return False
+    head = (at_iso, actor_id, actor_name, action, entity, entity_id)
+    return digest in (_digest(*head, canonical_text(b), canonical_text(a), prev),
+                      _digest_v1(*head, b, a, prev))
+
+
+def _parse(text: Any) -> Any:
+    return json.loads(text) if isinstance(text, (str, bytes)) else text
+
+
+_COLUMNS = "id, at, actor_id, actor_name, action, entity, entity_id, before, after, prev_hash, hash"
+
+
+def _sqlite_iso(text: Any) -> str:
+    """SQLAlchemy stores an SQLite DATETIME as 'YYYY-MM-DD HH:MM:SS.ffffff'; the digest uses
+    the ISO form with a 'T'. Anything else is parsed (and will not match if it was edited)."""
+    if isinstance(text, str) and len(text) == 26 and text[10] == " ":
+        return text[:10] + "T" + text[11:]
+    try:
+        return dt.datetime.fromisoformat(str(text)).isoformat(timespec="microseconds")
+    except ValueError:
+        return str(text)
+
+
+def _raw_chunks(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    result = session.connection().exec_driver_sql(f"SELECT {_COLUMNS} FROM audit_event ORDER BY id")
+    try:
+        while chunk := result.fetchmany(batch):
+            # SQL NULL and JSON null both mean "no before/after"
+            yield [(r[0], r[1][:10] + "T" + r[1][11:] if len(r[1]) == 26 and r[1][10] == " " else _sqlite_iso(r[1]),
+                    r[2], r[3], r[4], r[5], r[6], "null" if r[7] is None else r[7],
+                    "null" if r[8] is None else r[8], r[9], r[10]) for r in chunk]
+    finally:
+        result.close()
+
+
+def _typed_chunks(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    t = AuditEvent.__table__
+    stmt = select(t.c.id, t.c.at, t.c.actor_id, t.c.actor_name, t.c.action, t.c.entity, t.c.entity_id,
+                  t.c.before, t.c.after, t.c.prev_hash, t.c.hash).order_by(t.c.id)
+    result = session.connection().execution_options(yield_per=batch).execute(stmt)
+    for part in result.partitions(batch):
+        yield [(r[0], r[1].isoformat(timespec="microseconds"), *r[2:7], canonical_text(r[7]),
+                canonical_text(r[8]), r[9], r[10]) for r in part]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deskapp.core import audit
 from deskapp.core.calendar import prefill_from_package
 from deskapp.core.models import CatalogueEntry
 
@@ -32,6 +33,11 @@ def load_default_catalogue(session: Session) -> int:
 
 
 def ensure_reference_data(session: Session) -> None:
+    # Seeding changes the catalogue and the calendar, so it is in the audit log too (by 系统);
+    # entities "catalogue"/"calendar" keep it apart from users' catalogue_entry/calendar_year edits.
     if not session.scalar(select(func.count()).select_from(CatalogueEntry)):
-        load_default_catalogue(session)
-    prefill_from_package(session)
+        count = load_default_catalogue(session)
+        audit.record(session, audit.SYSTEM, "load_default", "catalogue", None, None, {"entries": count})
+    added = prefill_from_package(session)
+    if added:
+        audit.record(session, audit.SYSTEM, "prefill_package", "calendar", None, None, {"years": added})

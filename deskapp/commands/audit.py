@@ -1,0 +1,52 @@
+"""deskapp audit verify — walk the hash chain of the audit log.
+
+Exit 0 when every event matches its digest and links to the one before; 1 naming the first
+broken event otherwise (an edited or deleted row); 2 when the database cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from sqlalchemy import func, select
+
+from deskapp.cli import add_db_option
+from deskapp.commands import open_db, print_json
+from deskapp.core.audit import verify_chain
+from deskapp.core.models import AuditEvent
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    audit = sub.add_parser("audit", help="操作记录（审计日志）")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="校验操作记录是否被修改或删除")
+    verify.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_db_option(verify)
+    verify.set_defaults(func=verify_command)
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    # Read-only: checking the log must not add to it (opening normally may seed data).
+    db = open_db(args, read_only=True)
+    try:
+        started = time.perf_counter()
+        with db.session() as s:
+            broken = verify_chain(s)
+            total = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
+            row = s.get(AuditEvent, broken.event_id) if broken else None
+            detail = (f"{row.at:%Y-%m-%d %H:%M:%S} {row.actor_name} {row.action} {row.entity} {row.entity_id or ''}"
+                      if row is not None else "")
+        seconds = time.perf_counter() - started
+    finally:
+        db.close()
+    if args.json:
+        print_json({"ok": broken is None, "events": total, "seconds": round(seconds, 3),
+                    "broken_event_id": broken.event_id if broken else None,
+                    "reason": broken.reason if broken else None})
+    elif broken is None:
+        print(f"操作记录完整：共 {total} 条，逐条校验通过（用时 {seconds:.2f} 秒）。")
+    else:
+        print(f"操作记录不完整：第一处异常在编号 {broken.event_id} 的记录（{detail.strip()}）："
+              f"{broken.reason}。请用备份核对，并报告主管。")
+    return 0 if broken is None else 1

@@ -1,0 +1,55 @@
+"""deskapp audit verify: 0 when whole, 1 naming the first broken event, 2 when unreadable."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from deskapp import cli
+from deskapp.core import audit
+from deskapp.core.audit import Actor
+
+
+def fill(db, n=4):
+    with db.session() as s:
+        for i in range(n):
+            audit.record(s, Actor(3, "孙主任"), "approve", "item", i, {"status": "in_review"},
+                         {"status": "approved"})
+    with db.session() as s:
+        return [r[0] for r in s.execute(text("SELECT id FROM audit_event ORDER BY id"))]
+
+
+def test_verify_ok(db, db_path, capsys):
+    fill(db)
+    db.close()
+    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 0
+    assert "逐条校验通过" in capsys.readouterr().out
+
+
+def test_verify_names_edited_row(db, db_path, capsys):
+    ids = fill(db)
+    with db.session() as s:
+        s.execute(text("UPDATE audit_event SET actor_name = '某人' WHERE id = :id"), {"id": ids[1]})
+    db.close()
+    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"编号 {ids[1]} " in out and "某人" in out
+
+
+def test_verify_names_row_after_deleted_one_json(db, db_path, capsys):
+    ids = fill(db)
+    with db.session() as s:
+        s.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[1]})
+    db.close()
+    assert cli.main(["audit", "verify", "--json", "--db", str(db_path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is False and data["broken_event_id"] == ids[2] and "前一条" in data["reason"]
+
+
+def test_verify_unreadable_database_exits_2(tmp_path, capsys):
+    bad = tmp_path / "不是 数据库.db"
+    bad.write_bytes(b"hello, not sqlite at all")
+    assert cli.main(["audit", "verify", "--db", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "不是台账数据库" in err and "Traceback" not in err
