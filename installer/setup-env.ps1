@@ -1,5 +1,5 @@
 # Creates .venv with the Python launcher (py -3) and installs the desk into it.
-# Needs Python 3.10–3.13 from python.org (tick "py launcher"). Safe to run again.
+# Needs Python 3.11–3.13 from python.org (tick "py launcher"). Safe to run again.
 $Root = Split-Path -Parent $PSScriptRoot
 $Venv = if ($env:DESKAPP_VENV) { $env:DESKAPP_VENV } else { Join-Path $Root ".venv" }
 if (-not (Get-Variable -Name Extra -Scope Script -ErrorAction SilentlyContinue)) { $Extra = "" }
