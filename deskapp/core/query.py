@@ -128,8 +128,11 @@ class Register:
         return stmt.order_by(order, tie)
 
     def item_ids(self, session: Session, f: ItemFilter, sort: str = "formed_on",
-                 descending: bool = True) -> list[int]:
+                 descending: bool = True, limit: Optional[int] = None) -> list[int]:
+        """The matching ids in order; ``limit``: only the first ones (a table's first page)."""
         stmt = self._sorted(select(Item.id).where(*self.where(session, f)), sort, descending)
+        if limit is not None:
+            stmt = stmt.limit(limit)
         return list(session.scalars(stmt))
 
     def ids_and_late(self, session: Session, f: ItemFilter, sort: str = "formed_on",

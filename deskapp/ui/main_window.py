@@ -20,6 +20,7 @@ from deskapp import APP_NAME, __version__
 from deskapp.core import settings as core_settings
 from deskapp.logs import log_dir
 from deskapp.ui.context import AppContext
+from deskapp.ui.register_model import wait_for_background
 from deskapp.ui.tabs import TABS, build_tab
 
 log = logging.getLogger(__name__)
@@ -262,4 +263,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        wait_for_background()  # no query thread may outlive the window (nor the database)
         super().closeEvent(event)

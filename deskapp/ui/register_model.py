@@ -4,6 +4,12 @@ Anki's browser does the same (``aqt/browser/table/model.py``): a query returns t
 the wanted order (sorting is done by SQL, never in Python), and ``data()`` asks the
 database for the page a row falls on, keeping a few pages in a small LRU cache. So 100 000
 items cost 100 000 integers, not 100 000 rows of widgets.
+
+A new filter, search or sort is loaded in two steps, so typing never waits for 100 000 ids:
+first the head (one page, ``LIMIT``) is read and shown at once; when there is more, the
+full id list and the late count are read in a background thread and appended when they
+arrive (``counted`` is emitted; until then ``complete`` is False). A newer query makes an
+older one's answer void (a generation number), so results never arrive out of order.
 """
 
 from __future__ import annotations
@@ -11,7 +17,15 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QThread,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from deskapp.core.calendar import PROVISIONAL_NOTE, WorkCalendar
@@ -72,8 +86,39 @@ def cell_text(row: ItemRow, column: int) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+class _FullIdsThread(QThread):
+    """Reads the full id list and late count of one query, off the GUI thread."""
+
+    running: set["_FullIdsThread"] = set()  # alive until finished, even if the model goes
+
+    def __init__(self, db: Database, register: Register, f: ItemFilter, sort: str,
+                 descending: bool, generation: int):
+        super().__init__()
+        self.db, self.register, self.f = db, register, f
+        self.sort, self.descending, self.generation = sort, descending, generation
+        self.result: Optional[tuple[list[int], int]] = None
+        self.error: Optional[BaseException] = None
+        _FullIdsThread.running.add(self)
+
+    def run(self) -> None:
+        try:
+            with self.db.session() as s:
+                self.result = self.register.ids_and_late(s, self.f, self.sort, self.descending)
+        except BaseException as exc:  # reported by the model in the GUI thread
+            self.error = exc
+
+
+def wait_for_background(ms: int = 10_000) -> None:
+    """Let running id queries end (closing the window, closing the database, tests)."""
+    for thread in list(_FullIdsThread.running):
+        thread.wait(ms)
+
+
 class RegisterModel(QAbstractTableModel):
     """Rows of the register for one filter and sort order."""
+
+    counted = Signal()  # the full id list and the late count are in
+    failed = Signal(object)  # the background query raised this exception
 
     def __init__(self, db: Database, register: Register, parent: Optional[QObject] = None):
         super().__init__(parent)
@@ -87,6 +132,8 @@ class RegisterModel(QAbstractTableModel):
         self._positions: Optional[dict[int, int]] = None
         self.total = 0
         self.late = 0
+        self.complete = True
+        self._generation = 0
 
     # --- querying ---------------------------------------------------------------------
 
@@ -104,14 +151,61 @@ class RegisterModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Query the ids again (filter, sort or data changed) and drop every cached page."""
+        self._generation += 1
         self.beginResetModel()
-        with self.db.session() as s:
-            self.ids, self.late = self.register.ids_and_late(
-                s, self.filter, self.sort_key, self.descending)
-        self.total = len(self.ids)
         self._pages.clear()
         self._positions = None
+        with self.db.session() as s:
+            head = self.register.item_ids(s, self.filter, self.sort_key, self.descending,
+                                          limit=PAGE_SIZE + 1)
+            self.complete = len(head) <= PAGE_SIZE
+            self.ids = head[:PAGE_SIZE]
+            if self.complete:  # all of it: the one page gives the late count too
+                page = self.register.rows_for(s, self.ids)
+                self._pages[0] = page
+                self.late = sum(row.overdue for row in page.values())
+        self.total = len(self.ids)
         self.endResetModel()
+        if self.complete:
+            self.counted.emit()
+        else:
+            self._start_full_query()
+
+    def _start_full_query(self) -> None:
+        thread = _FullIdsThread(self.db, self.register, self.filter, self.sort_key,
+                                self.descending, self._generation)
+        # A bound method of this (GUI-thread) object: Qt queues the call to the GUI thread.
+        thread.finished.connect(self._full_query_finished)
+        thread.start()
+
+    def _full_query_finished(self) -> None:
+        thread = self.sender()
+        if not isinstance(thread, _FullIdsThread):
+            return
+        thread.wait()  # "finished" comes just before the thread really ends
+        _FullIdsThread.running.discard(thread)
+        self._full_query_done(thread)
+
+    def _full_query_done(self, thread: _FullIdsThread) -> None:
+        if thread.generation != self._generation:
+            return  # a newer query is on its way
+        if thread.error is not None or thread.result is None:
+            self.failed.emit(thread.error)
+            return
+        ids, late = thread.result
+        head = len(self.ids)
+        if ids[:head] == self.ids and len(ids) > head:
+            self.beginInsertRows(QModelIndex(), head, len(ids) - 1)
+            self.ids = ids
+            self.endInsertRows()
+        elif ids != self.ids:  # changed underneath in between: show what is there now
+            self.beginResetModel()
+            self.ids = ids
+            self._pages.clear()
+            self.endResetModel()
+        self._positions = None
+        self.total, self.late, self.complete = len(ids), late, True
+        self.counted.emit()
 
     def invalidate_rows(self) -> None:
         """Same ids, fresher rows (e.g. today changed or a deadline was recomputed)."""

@@ -28,6 +28,7 @@ from deskapp.core import register as core_register
 from deskapp.core.errors import DeskError
 from deskapp.core.query import ItemRow, Register
 from deskapp.ui.context import AppContext
+from deskapp.ui.crash_dialog import report_exception
 from deskapp.ui.register_filters import FilterBar
 from deskapp.ui.register_model import COLUMNS, DEFAULT_SORT, RegisterModel
 
@@ -61,6 +62,7 @@ class RegisterTab(QWidget):
         self.delete_button = QPushButton("删除")
         self.withdraw_button = QPushButton("下架")
         self.loaded = False
+        self._pending_select: Optional[int] = None  # kept item, beyond the first page
         self._layout()
         self._connect()
         self._update_buttons()
@@ -116,6 +118,8 @@ class RegisterTab(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
+        self.model.counted.connect(self._counted)
+        self.model.failed.connect(lambda exc: report_exception(exc, self.ctx.messages, self))
         self.new_button.clicked.connect(self.new_item)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -155,10 +159,20 @@ class RegisterTab(QWidget):
         self._reload(lambda: self.model.sort(column, order))
 
     def _reload(self, run: Any) -> None:
-        keep = self.selected_id()
+        keep = self.selected_id() or self._pending_select
+        self._pending_select = None
         run()
-        self.count_label.setText(f"共 {self.model.total} 条，超期 {self.model.late} 条")
+        if not self.model.complete:
+            self.count_label.setText("正在统计…")
+            self._pending_select = keep
         if keep is not None:
+            self.select_id(keep, scroll=True)
+
+    def _counted(self) -> None:
+        """The full list is in: the count, and the kept item if it was beyond the head."""
+        self.count_label.setText(f"共 {self.model.total} 条，超期 {self.model.late} 条")
+        keep, self._pending_select = self._pending_select, None
+        if keep is not None and self.selected_id() != keep:
             self.select_id(keep, scroll=True)
 
     # --- selection ---------------------------------------------------------------------

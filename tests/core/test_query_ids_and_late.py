@@ -45,3 +45,12 @@ def test_late_count_is_real(db, register):
         rows = register.rows_for(s, ids)
     assert 0 < late < len(ids) == 40
     assert late == sum(r.overdue for r in rows.values())
+
+
+def test_item_ids_limit_is_the_head_of_the_full_list(db, register):
+    with db.session() as s:
+        for sort in ("formed_on", "title", "category"):
+            full = register.item_ids(s, ItemFilter(), sort, True)
+            assert register.item_ids(s, ItemFilter(), sort, True, limit=7) == full[:7]
+        assert register.item_ids(s, ItemFilter(search="网格化"), limit=100) == \
+            register.item_ids(s, ItemFilter(search="网格化"))

@@ -4,6 +4,7 @@ late ones, due-soon ones and searchable topics (imported by tests/ui/conftest.py
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from sqlalchemy import select
 
@@ -50,3 +51,14 @@ def populate(db: Database, count: int = ITEM_COUNT) -> None:
         cal = WorkCalendar.load(s)
         for n in range(count):
             create_item(s, actor, _item_data(n, dep_ids, cats), today=TODAY, cal=cal)
+
+
+def settle(model, seconds: float = 10) -> None:
+    """Wait (processing events) until a RegisterModel's background count has arrived."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + seconds
+    while not model.complete and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    assert model.complete, "the register's count did not arrive"

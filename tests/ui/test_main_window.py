@@ -18,7 +18,7 @@ from deskapp.ui.main_window import MainWindow
 from deskapp.ui.register_tab import RegisterTab
 from deskapp.ui.tabs import TABS, BrokenTab
 
-from register_testdata import ITEM_COUNT, TODAY
+from register_testdata import ITEM_COUNT, TODAY, settle
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -45,6 +45,7 @@ def actions(window: MainWindow) -> dict[str, QAction]:
 
 
 def register_total(tab: RegisterTab) -> int:
+    settle(tab.model)
     return int(re.match(r"共 (\d+) 条", tab.count_label.text())[1])
 
 

@@ -15,10 +15,12 @@ from deskapp.ui.register_filters import SEARCH_PLACEHOLDER
 from deskapp.ui.register_model import RowRole
 from deskapp.ui.register_tab import RegisterTab
 
-from register_testdata import ITEM_COUNT
+from register_testdata import ITEM_COUNT, settle
 
 
 def counts(tab: RegisterTab) -> tuple[int, int]:
+    """The count label, once the background count (if any) has arrived."""
+    settle(tab.model)
     match = re.fullmatch(r"共 (\d+) 条，超期 (\d+) 条", tab.count_label.text())
     assert match, tab.count_label.text()
     return int(match[1]), int(match[2])
@@ -184,13 +186,18 @@ def test_published_item_is_withdrawn_not_deleted(tab, ctx, messages, monkeypatch
 
 
 def test_selection_survives_refresh_and_sort(tab):
-    tab.view.selectRow(10)
+    counts(tab)
+    tab.view.selectRow(250)  # beyond the first page: found again when the full list is in
     item_id = tab.selected_id()
     tab.view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
     assert tab.model.sort_key == "title"
+    counts(tab)
     assert tab.selected_id() == item_id
     tab.refresh()
+    assert tab.count_label.text() == "正在统计…"
+    counts(tab)
     assert tab.selected_id() == item_id
+    assert tab.view.currentIndex().row() == tab.model.row_of(item_id)
 
 
 def test_read_only_disables_editing(qtbot, ctx, fake_dialog):
