@@ -251,19 +251,21 @@ def _step_name(steps: list[ItemStep], position: Optional[int]) -> str:
 def _transition(item: Item, review: ItemReview, step: ItemStep, steps: list[ItemStep],
                 decision: str, text: str, day: dt.date) -> str:
     if decision == "return":
-        item.status, review.current_position = "returned", None
+        # step_since now says since when it waits for its drafter
+        item.status, review.current_position, review.step_since = "returned", None, day
         return f"已退回经办人：{text}"
     if decision == "withhold":
         item.status, item.attribute, item.withheld_reason = "approved", "withheld", text
         item.due_on, item.due_provisional = None, False
         review.current_position, review.outcome, review.approved_on = None, "withheld", day
+        review.step_since = day
         return "已决定不予公开，该信息不发布，审核结束。"
     later = [s for s in steps if s.position > step.position]
     if later:
         review.current_position, review.step_since = later[0].position, day
         return f"“{step.name}”已同意，转“{later[0].name}”。"
     item.status, review.current_position = "approved", None
-    review.outcome, review.approved_on = "approved", day
+    review.outcome, review.approved_on, review.step_since = "approved", day, day
     return "全部审核步骤已同意，已签发，可以发布。"
 
 

@@ -129,10 +129,14 @@ def test_change_password_needs_the_old_one(db):
         assert passwords.verify_password("brand-new-1", s.get(Person, pid).password_hash)
 
 
-def test_authenticate_after_a_write_is_a_bug(db, actor):
+def test_wrong_password_after_a_write_is_a_bug_right_one_is_fine(db, actor):
     with db.session() as s:
         pid = add_person(s, "赵保密", ["secrecy"])
-    with pytest.raises(RuntimeError), db.session() as s:
+    with db.session() as s:
         s.get(Person, pid).title = "科员"
         s.flush()
-        passwords.authenticate(s, pid, PASSWORD, "x")
+        assert passwords.authenticate(s, pid, PASSWORD, "x").id == pid
+    with pytest.raises(RuntimeError), db.session() as s:
+        s.get(Person, pid).title = "科长"
+        s.flush()
+        passwords.authenticate(s, pid, "wrong-one", "x")

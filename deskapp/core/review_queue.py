@@ -1,0 +1,255 @@
+"""What is waiting on whom, and for how long: the review queue and the opening summary.
+
+Plain rows for the 审核签发 tab, the summary dialog and the CLI; no Qt. A handful of
+queries over the whole table (not one per item), so the tab opens fast on 100 000 items.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from deskapp.core import settings
+from deskapp.core.calendar import ONE_DAY, WorkCalendar
+from deskapp.core.models import Department, Item, ItemReview, ItemStep, ItemStepPerson, Person
+from deskapp.core.query import due_soon_clause, due_soon_limit, overdue_clause
+from deskapp.core.review_flow import load_flow
+
+DRAFTS = "drafts"
+RETURNED = "returned"
+TO_PUBLISH = "to_publish"
+
+
+class WorkdayCounter:
+    """Working days between two dates in O(log n), from a prefix count built once."""
+
+    def __init__(self, cal: WorkCalendar, first: dt.date, last: dt.date):
+        self.cal, self.first = cal, first
+        self.workdays: list[dt.date] = []
+        day = first
+        while day <= last:
+            if cal.is_workday(day):
+                self.workdays.append(day)
+            day += ONE_DAY
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end], as WorkCalendar.workdays_between; 0 when end ≤ start."""
+        if end <= start:
+            return 0
+        if start < self.first:
+            return self.cal.workdays_between(start, end)
+        return bisect.bisect_right(self.workdays, end) - bisect.bisect_right(self.workdays, start)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One item in the queue. ``group`` is a step name, or DRAFTS / RETURNED / TO_PUBLISH."""
+
+    item_id: int
+    version: int
+    group: str
+    title: str
+    index_no: str
+    department: str
+    drafter: str
+    drafter_id: Optional[int]
+    status: str
+    position: Optional[int]  # the step's number, for in-review rows
+    since: Optional[dt.date]  # at this step / returned / approved since
+    waited: int  # working days since ``since``
+    due_on: Optional[dt.date]
+    late: bool
+    due_soon: bool
+    deciders: tuple[str, ...] = ()
+    decider_ids: tuple[int, ...] = ()
+
+    @property
+    def blocked(self) -> bool:
+        """In review at a step nobody (active) may decide."""
+        return self.status == "in_review" and not self.decider_ids
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    key: str
+    label: str
+    rows: tuple[QueueRow, ...]
+
+
+def group_label(key: str) -> str:
+    return {DRAFTS: "待送审（草稿）", RETURNED: "已退回（待经办人修改）",
+            TO_PUBLISH: "待发布（已签发）"}.get(key, f"待{key}")
+
+
+@dataclass
+class _Ctx:
+    today: dt.date
+    soon: dt.date
+    counter: WorkdayCounter
+
+
+def _ctx(session: Session, today: dt.date, oldest: Optional[dt.date]) -> _Ctx:
+    cal = WorkCalendar.load(session)
+    first = min(oldest or today, today) - ONE_DAY
+    return _Ctx(today, due_soon_limit(session, today, cal), WorkdayCounter(cal, first, today))
+
+
+def _base(extra: Iterable[object] = ()):  # type: ignore[no-untyped-def]
+    dep, drafter = aliased(Department), aliased(Person)
+    cols = (Item.id, Item.version, Item.title, Item.index_no, dep.name, drafter.name, Item.drafter_id,
+            Item.status, Item.due_on, Item.created_at, *extra)
+    return (select(*cols).outerjoin(dep, dep.id == Item.department_id)
+            .outerjoin(drafter, drafter.id == Item.drafter_id))
+
+
+def _row(r, group: str, since: Optional[dt.date], position: Optional[int], c: _Ctx,  # type: ignore[no-untyped-def]
+         deciders: tuple[tuple[int, str], ...] = ()) -> QueueRow:
+    due = r[8]
+    open_ = r[7] != "approved" or group == TO_PUBLISH
+    late = bool(due and open_ and due < c.today)
+    soon = bool(due and open_ and c.today <= due <= c.soon)
+    return QueueRow(r[0], r[1], group, r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], position, since,
+                    c.counter.between(since, c.today) if since else 0, due, late, soon,
+                    tuple(n for _, n in deciders), tuple(i for i, _ in deciders))
+
+
+def _deciders_at_current_steps(session: Session) -> dict[int, tuple[tuple[int, str], ...]]:
+    """item id → active people who may decide its current step."""
+    stmt = (select(ItemStep.item_id, Person.id, Person.name)
+            .join(ItemReview, and_(ItemReview.item_id == ItemStep.item_id,
+                                   ItemReview.current_position == ItemStep.position))
+            .join(ItemStepPerson, ItemStepPerson.item_step_id == ItemStep.id)
+            .join(Person, Person.id == ItemStepPerson.person_id)
+            .where(Person.active.is_(True)).order_by(ItemStep.item_id, Person.id))
+    out: dict[int, list[tuple[int, str]]] = {}
+    for item_id, pid, name in session.execute(stmt):
+        out.setdefault(item_id, []).append((pid, name))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def queue_rows(session: Session, today: dt.date, person_id: Optional[int] = None,
+               include_drafts: bool = True) -> list[QueueRow]:
+    """Everything waiting: in review (by step), approved to publish, returned, drafts.
+
+    With ``person_id``: only the items whose current step that person may decide (待我审批).
+    """
+    oldest = session.scalar(select(func.min(ItemReview.step_since)))
+    c = _ctx(session, today, oldest)
+    deciders = _deciders_at_current_steps(session)
+    rows: list[QueueRow] = []
+    stmt = (_base((ItemStep.name, ItemStep.position, ItemReview.step_since))
+            .join(ItemReview, ItemReview.item_id == Item.id)
+            .join(ItemStep, and_(ItemStep.item_id == Item.id, ItemStep.position == ItemReview.current_position))
+            .where(Item.status == "in_review"))
+    for r in session.execute(stmt):
+        who = deciders.get(r[0], ())
+        if person_id is None or person_id in (p for p, _ in who):
+            rows.append(_row(r, r[10], r[12], r[11], c, who))
+    if person_id is not None:
+        return _sorted(rows)
+    stmt = (_base((ItemReview.step_since,)).join(ItemReview, ItemReview.item_id == Item.id)
+            .where(Item.status == "approved", Item.attribute != "withheld"))
+    rows.extend(_row(r, TO_PUBLISH, r[10], None, c) for r in session.execute(stmt))
+    stmt = _base((ItemReview.step_since,)).outerjoin(ItemReview, ItemReview.item_id == Item.id).where(
+        Item.status == "returned")
+    rows.extend(_row(r, RETURNED, r[10] or r[9].date(), None, c) for r in session.execute(stmt))
+    if include_drafts:
+        stmt = _base().where(Item.status == "draft")
+        rows.extend(_row(r, DRAFTS, r[9].date(), None, c) for r in session.execute(stmt))
+    return _sorted(rows)
+
+
+def _sorted(rows: list[QueueRow]) -> list[QueueRow]:
+    # Longest waiting first within a group; the due date breaks ties (earliest first).
+    return sorted(rows, key=lambda r: (-r.waited, r.due_on or dt.date.max, r.item_id))
+
+
+def grouped(session: Session, rows: list[QueueRow]) -> list[QueueGroup]:
+    """Groups in flow order (the configured steps, then steps of older flows), then 待发布,
+    已退回, 草稿. Empty configured steps are listed too, so the queue shows every step."""
+    order = [s.name for s in load_flow(session).steps]
+    by: dict[str, list[QueueRow]] = {}
+    for r in rows:
+        by.setdefault(r.group, []).append(r)
+    extra_steps = sorted(k for k in by if k not in order and k not in (TO_PUBLISH, RETURNED, DRAFTS))
+    keys = order + extra_steps + [TO_PUBLISH, RETURNED, DRAFTS]
+    return [QueueGroup(k, group_label(k), tuple(by.get(k, ()))) for k in keys
+            if k in by or k in order]
+
+
+# --- the opening summary ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SummaryItem:
+    item_id: int
+    title: str
+    due_on: Optional[dt.date]
+    note: str  # 已超期 3 天 / 3 个工作日内到期 / 退回意见…
+
+
+@dataclass
+class Summary:
+    person: str  # "" for everyone
+    waiting: list[tuple[str, int]] = field(default_factory=list)  # (step, items) for the person
+    blocked_steps: list[str] = field(default_factory=list)  # steps waiting with nobody to decide
+    late: list[SummaryItem] = field(default_factory=list)
+    due_soon: list[SummaryItem] = field(default_factory=list)
+    returned: list[SummaryItem] = field(default_factory=list)  # awaiting their drafter
+    late_total: int = 0  # the lists stop at LIST_LIMIT; these count everything
+    due_soon_total: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.waiting or self.blocked_steps or self.late or self.due_soon or self.returned)
+
+
+LIST_LIMIT = 50
+
+
+def opening_summary(session: Session, today: dt.date, person_id: Optional[int] = None) -> Summary:
+    """For the person at the desk: what waits for them at each step, what is late or due
+    within the reminder window (3 working days by default), and returned items for their
+    drafter (the person's own, or all when no person is chosen)."""
+    name = session.get(Person, person_id).name if person_id and session.get(Person, person_id) else ""
+    summary = Summary(name)
+    rows = queue_rows(session, today, None, include_drafts=False)
+    mine = [r for r in rows if r.status == "in_review" and (person_id is None or person_id in r.decider_ids)]
+    counts: dict[str, int] = {}
+    for r in mine:
+        counts[r.group] = counts.get(r.group, 0) + 1
+    order = [s.name for s in load_flow(session).steps]
+    summary.waiting = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    summary.blocked_steps = sorted({r.group for r in rows if r.blocked})
+    summary.late, summary.due_soon = _deadline_items(session, today)
+    soon_limit = due_soon_limit(session, today)
+    summary.late_total = session.scalar(select(func.count(Item.id)).where(
+        overdue_clause(today), Item.published_on.is_(None))) or 0
+    summary.due_soon_total = session.scalar(select(func.count(Item.id)).where(
+        due_soon_clause(today, soon_limit))) or 0
+    summary.returned = [
+        SummaryItem(r.item_id, r.title, r.due_on, f"已退回 {r.waited} 个工作日，经办人：{r.drafter or '未指定'}")
+        for r in rows if r.group == RETURNED and (person_id is None or r.drafter_id == person_id)
+    ][:LIST_LIMIT]
+    return summary
+
+
+def _deadline_items(session: Session, today: dt.date) -> tuple[list[SummaryItem], list[SummaryItem]]:
+    soon_limit = due_soon_limit(session, today)
+    late = [SummaryItem(i, t, d, f"已超期 {(today - d).days} 天")
+            for i, t, d in session.execute(select(Item.id, Item.title, Item.due_on)
+                                           .where(overdue_clause(today), Item.published_on.is_(None))
+                                           .order_by(Item.due_on).limit(LIST_LIMIT))]
+    soon = [SummaryItem(i, t, d, f"{d.month}月{d.day}日到期")
+            for i, t, d in session.execute(select(Item.id, Item.title, Item.due_on)
+                                           .where(due_soon_clause(today, soon_limit))
+                                           .order_by(Item.due_on).limit(LIST_LIMIT))]
+    return late, soon
+
+
+def due_soon_days(session: Session) -> int:
+    return int(settings.get(session, "due_soon_workdays"))
