@@ -291,6 +291,11 @@ class RowsPage(QWidget, Generic[Row]):
         raise NotImplementedError
 
 
+def _state(row: org.DepartmentRow | people.PersonRow) -> str:
+    state = "在用" if row.active else "已停用"
+    return state + "（演示数据）" if row.is_demo else state
+
+
 class DepartmentsPage(RowsPage[org.DepartmentRow]):
     headers = ["名称", "类型", "排序号", "人员", "信息", "状态"]
     noun = "科室"
@@ -300,8 +305,7 @@ class DepartmentsPage(RowsPage[org.DepartmentRow]):
             return org.list_departments(s)
 
     def cells(self, row: org.DepartmentRow) -> list[str]:
-        return [row.name, row.kind_label, str(row.sort_order), str(row.people), str(row.items),
-                "在用" if row.active else "已停用"]
+        return [row.name, row.kind_label, str(row.sort_order), str(row.people), str(row.items), _state(row)]
 
     def dialog(self, row: Optional[org.DepartmentRow]) -> DepartmentDialog:
         return DepartmentDialog(self.ctx, row, self)
@@ -323,8 +327,7 @@ class PeoplePage(RowsPage[people.PersonRow]):
             return people.list_people(s)
 
     def cells(self, row: people.PersonRow) -> list[str]:
-        return [row.name, row.department_name, row.roles_label, row.title, row.phone,
-                "在用" if row.active else "已停用"]
+        return [row.name, row.department_name, row.roles_label, row.title, row.phone, _state(row)]
 
     def dialog(self, row: Optional[people.PersonRow]) -> PersonDialog:
         return PersonDialog(self.ctx, row, self)

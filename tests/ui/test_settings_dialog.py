@@ -249,3 +249,11 @@ def test_people_page_search_hides_other_rows(qtbot, bctx):
     hidden = [page.table.isRowHidden(r) for r in range(page.table.rowCount())]
     assert hidden == [r.name != "李强" for r in page.rows]
     assert isinstance(page.search, QLineEdit)
+
+
+def test_demo_rows_are_marked(qtbot, bctx):
+    with bctx.db.session() as s:
+        s.add(Department(name="演示办", is_demo=True))
+    dialog = SettingsDialog(bctx)
+    qtbot.addWidget(dialog)
+    assert dialog.departments_page.cells(dialog.departments_page.rows[0])[-1] == "在用（演示数据）"
