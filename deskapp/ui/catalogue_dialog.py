@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from deskapp.core import catalogue as cat
 from deskapp.ui.catalogue_form import EntryForm
 from deskapp.ui.context import AppContext
-from deskapp.ui.form_kit import run_action, save_shortcut
+from deskapp.ui.form_kit import busy, run_action, save_shortcut
 
 INACTIVE = QColor("#9e9e9e")
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -272,7 +272,7 @@ class CatalogueDialog(QDialog):
         outcome: list[cat.EntrySaved] = []
 
         def action() -> None:
-            with self.ctx.db.session() as s:
+            with busy(), self.ctx.db.session() as s:
                 if row is None:
                     outcome.append(cat.EntrySaved(cat.create_entry(s, self.ctx.actor, data), 0))
                 else:

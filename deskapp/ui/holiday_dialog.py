@@ -29,7 +29,7 @@ from deskapp.core import holidays
 from deskapp.core.calendar import HolidayRange, YearArrangement
 from deskapp.core.errors import DeskError, ValidationError
 from deskapp.ui.context import AppContext
-from deskapp.ui.form_kit import ErrorLabel, hint_label, save_shortcut
+from deskapp.ui.form_kit import ErrorLabel, busy, hint_label, save_shortcut
 from deskapp.ui.holiday_rows import HolidayRow, MakeupField
 from deskapp.ui.year_preview import HOLIDAY_BG, MAKEUP_BG, WEEKEND_FG, YearPreview
 
@@ -266,7 +266,7 @@ class HolidayDialog(QDialog):
                 self, f"{'、'.join(unfilled)}还没有填写日期，这些节日将按平常日子计算。仍然保存吗？"):
             return
         try:
-            with self.ctx.db.session() as s:
+            with busy(), self.ctx.db.session() as s:
                 changed = holidays.save_year(s, self.ctx.actor, arrangement)
         except ValidationError as exc:
             self._show_errors(exc.fields)
@@ -281,7 +281,7 @@ class HolidayDialog(QDialog):
         if not self.ctx.messages.confirm(self, f"放弃对{year}年的修改，恢复内置的节假日安排吗？"):
             return
         try:
-            with self.ctx.db.session() as s:
+            with busy(), self.ctx.db.session() as s:
                 changed = holidays.restore_package_year(s, self.ctx.actor, year)
         except DeskError as exc:
             self.ctx.messages.warn(self, exc.message)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from deskapp.core import org, settings
 from deskapp.core.vocab import NOTICE_DAY_KINDS
 from deskapp.ui.context import AppContext
-from deskapp.ui.form_kit import FieldErrors, hint_label, run_action, save_shortcut
+from deskapp.ui.form_kit import FieldErrors, busy, hint_label, run_action, save_shortcut
 from deskapp.ui.org_pages import DepartmentsPage, PeoplePage
 
 EXAMPLE_SERIAL = 123
@@ -171,7 +171,7 @@ class SettingsDialog(QDialog):
         result: list[org.SettingsSaved] = []
 
         def action() -> None:
-            with self.ctx.db.session() as s:
+            with busy(), self.ctx.db.session() as s:
                 result.append(org.save_settings(s, self.ctx.actor, self.org_page.values()))
 
         if not run_action(self.org_page.errors, self._warn, action):
