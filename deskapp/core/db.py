@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 import platformdirs
-from sqlalchemy import ColumnElement, create_engine, event, inspect, or_, text
+from sqlalchemy import ColumnElement, create_engine, event, inspect, literal_column, or_, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,6 +176,8 @@ def open_database(
 
             with db.session() as s:
                 ensure_reference_data(s)
+        if not read_only:
+            refresh_statistics(db)
     except (DatabaseError, OperationalError) as exc:
         if lock is not None:
             lock.release()
@@ -187,6 +189,21 @@ def open_database(
             lock.release()
         raise
     return db
+
+
+def refresh_statistics(db: Database) -> None:
+    """Planner statistics, so a filter on a common value (状态=已发布: 9 items in 10) walks
+    the date index for the first page instead of sorting 90 000 rows. ANALYZE once when the
+    item table has none (fast: ~0.1 s for 100 000 items); then ``PRAGMA optimize`` keeps
+    them current (it re-analyzes a table whose size changed a lot)."""
+    if not db.is_sqlite:
+        return
+    with db.engine.connect() as conn:
+        analyzed = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() and \
+            conn.exec_driver_sql("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'item'").first()
+        conn.exec_driver_sql("PRAGMA optimize" if analyzed else "ANALYZE")
+        conn.commit()
 
 
 def backup_to(db: Database, dest: Path) -> Path:
@@ -236,7 +253,10 @@ def item_search_clause(db: Database, query: str) -> ColumnElement[bool]:
         fts = text("SELECT rowid FROM item_fts WHERE item_fts MATCH :q").bindparams(
             q=_fts_literal(query)
         )
-        return Item.id.in_(fts)
+        # "+item.id": keep SQLite from driving the query by the FTS hits (one lookup and a
+        # sort per hit: 60 ms for a common word in 100 000 items); it walks the ORDER BY
+        # index instead and checks the hits, so the table's first page comes in ~5 ms.
+        return literal_column("+item.id").in_(fts)
     pattern = _like_literal(query)
     columns = (Item.title, Item.doc_no, Item.index_no, Item.content)
     if db.is_sqlite:

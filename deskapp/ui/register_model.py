@@ -14,6 +14,7 @@ older one's answer void (a generation number), so results never arrive out of or
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any, Optional
 
@@ -96,16 +97,33 @@ class _FullIdsThread(QThread):
         super().__init__()
         self.db, self.register, self.f = db, register, f
         self.sort, self.descending, self.generation = sort, descending, generation
+        self.model_id = 0
         self.result: Optional[tuple[list[int], int]] = None
         self.error: Optional[BaseException] = None
+        self._lock = threading.Lock()
+        self._raw: Any = None  # the DBAPI connection while the query runs
         _FullIdsThread.running.add(self)
 
     def run(self) -> None:
         try:
             with self.db.session() as s:
-                self.result = self.register.ids_and_late(s, self.f, self.sort, self.descending)
+                with self._lock:
+                    self._raw = s.connection().connection.dbapi_connection
+                try:
+                    self.result = self.register.ids_and_late(s, self.f, self.sort, self.descending)
+                finally:
+                    with self._lock:
+                        self._raw = None
         except BaseException as exc:  # reported by the model in the GUI thread
             self.error = exc
+
+    def cancel(self) -> None:
+        """A newer query superseded this one: stop it so it does not slow the new one down.
+        (sqlite3's interrupt() is safe to call from another thread; other drivers: let it run.)"""
+        with self._lock:
+            interrupt = getattr(self._raw, "interrupt", None)
+            if interrupt is not None:
+                interrupt()
 
 
 def wait_for_background(ms: int = 10_000) -> None:
@@ -152,6 +170,9 @@ class RegisterModel(QAbstractTableModel):
     def reload(self) -> None:
         """Query the ids again (filter, sort or data changed) and drop every cached page."""
         self._generation += 1
+        for thread in list(_FullIdsThread.running):
+            if thread.model_id == id(self):
+                thread.cancel()
         self.beginResetModel()
         self._pages.clear()
         self._positions = None
@@ -174,6 +195,7 @@ class RegisterModel(QAbstractTableModel):
     def _start_full_query(self) -> None:
         thread = _FullIdsThread(self.db, self.register, self.filter, self.sort_key,
                                 self.descending, self._generation)
+        thread.model_id = id(self)
         # A bound method of this (GUI-thread) object: Qt queues the call to the GUI thread.
         thread.finished.connect(self._full_query_finished)
         thread.start()

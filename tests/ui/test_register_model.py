@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from deskapp.core.models import Item
 from deskapp.core.query import ItemFilter, Register
@@ -136,3 +136,23 @@ def test_an_older_query_answering_late_is_ignored(filled_db, qtbot):
     qtbot.wait(50)  # the first query's answer is delivered now, and must change nothing
     assert model.total == ITEM_COUNT // 6
     assert all(model.index(r, 4).data() == "已退回" for r in range(model.rowCount()))
+
+
+def test_a_superseded_background_query_is_interrupted(filled_db, qtbot, monkeypatch):
+    model = make_model(filled_db, qtbot)
+    real = model.register.ids_and_late
+
+    def endless(s, f, sort, desc):  # stands for a slow count over a huge register
+        s.execute(text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                       "SELECT count(*) FROM c")).all()
+        return real(s, f, sort, desc)
+
+    monkeypatch.setattr(model.register, "ids_and_late", endless)
+    model.set_filter(ItemFilter(search="通知"))
+    (slow,) = [t for t in register_model._FullIdsThread.running if t.model_id == id(model)]
+    qtbot.waitUntil(lambda: slow._raw is not None, timeout=5000)
+    monkeypatch.setattr(model.register, "ids_and_late", real)
+    load(model, qtbot, lambda: model.set_filter(ItemFilter(kind="工作动态")))
+    assert slow.wait(5000), "the superseded query kept running"
+    assert "interrupted" in str(slow.error)
+    assert model.total == ITEM_COUNT // 10
