@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "deskapp.commands.audit",
     "deskapp.commands.notice",
     "deskapp.commands.tally",
+    "deskapp.commands.import_ledger",
 ]
 
 log = logging.getLogger(__name__)

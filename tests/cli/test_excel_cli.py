@@ -1,0 +1,116 @@
+"""deskapp tally / deskapp import: exit codes, Chinese output, JSON with characters."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import openpyxl
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from f_excel_data import built_db, built_template  # noqa: E402,F401
+
+from deskapp import cli  # noqa: E402
+from deskapp.core import tally_report  # noqa: E402
+from deskapp.core.db import open_database  # noqa: E402
+from deskapp.core.models import Item  # noqa: E402
+
+
+def ledger(path: Path, rows) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某街道政务公开台账"])
+    ws.append(["标题", "成文日期", "发布日期", "栏目"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def items(db_path) -> int:
+    db = open_database(db_path)
+    try:
+        with db.session() as s:
+            return s.scalar(select(func.count()).select_from(Item))
+    finally:
+        db.close()
+
+
+def test_tally_writes_the_workbook(built_db, db_path, tmp_path, capsys):
+    built_db.close()
+    out = tmp_path / "季度 统计.xlsx"
+    assert cli.main(["tally", "--db", str(db_path), "--quarter", "2026Q3", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "主动公开新增信息数：本季度" in text and "已生成" in text
+    assert openpyxl.load_workbook(out).sheetnames[0] == "汇总"
+
+
+def test_tally_json_and_mark_reported(built_db, db_path, tmp_path, capsys):
+    built_db.close()
+    out = tmp_path / "统计.xlsx"
+    code = cli.main(["tally", "--db", str(db_path), "--quarter", "2026q3", "--out", str(out),
+                     "--json", "--mark-reported"])
+    assert code == 0
+    raw = capsys.readouterr().out
+    data = json.loads(raw)
+    assert "主动公开新增信息数" in raw  # characters, not \\u escapes
+    assert data["quarter"] == "2026Q3" and data["figures"]["new_active"]["quarter"] > 0
+    db = open_database(db_path)
+    with db.session() as s:
+        assert tally_report.report_info(s, 2026, 3) is not None
+    db.close()
+
+
+def test_tally_bad_arguments_exit_2_in_chinese(db, db_path, tmp_path, capsys):
+    db.close()
+    assert cli.main(["tally", "--db", str(db_path), "--quarter", "2026Q5", "--out",
+                     str(tmp_path / "x.xlsx")]) == 2
+    assert "季度" in capsys.readouterr().err
+    assert cli.main(["tally", "--db", str(db_path), "--quarter", "2026Q3", "--out",
+                     str(tmp_path / "没有的文件夹" / "x.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "不存在" in err and "Traceback" not in err
+
+
+def test_import_clean_then_again(db, db_path, tmp_path, capsys):
+    db.close()
+    path = ledger(tmp_path / "台账.xlsx", [["街道动态一则", "2026-9-1", "2026-9-2", "工作动态"],
+                                          ["低保公示", "2026/9/3", "", "公示"]])
+    assert cli.main(["import", str(path), "--db", str(db_path), "--dry-run"]) == 0
+    assert items(db_path) == 0
+    capsys.readouterr()
+    assert cli.main(["import", str(path), "--db", str(db_path)]) == 0
+    assert "已导入2行" in capsys.readouterr().out
+    assert cli.main(["import", str(path), "--db", str(db_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["duplicates"] == 2 and data["imported"] == 0
+    assert {i["reason"] for i in data["issues"]} == {"已存在于台账"}
+    assert items(db_path) == 2
+
+
+def test_import_bad_rows_exit_1_and_nothing_written(db, db_path, tmp_path, capsys):
+    db.close()
+    path = ledger(tmp_path / "台账.xlsx", [["好的一行", "2026-9-1", "", ""],
+                                          ["坏日期", "2026-99-1", "", ""]])
+    assert cli.main(["import", str(path), "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert "第4行 B列（成文日期）：日期无法识别" in out and "没有导入任何数据" in out
+    assert items(db_path) == 0
+    assert cli.main(["import", str(path), "--db", str(db_path), "--skip-bad", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["imported"] == 1 and data["errors"] == 1
+    assert data["issues"] == [{"row": 4, "column": "B", "header": "成文日期", "reason": "日期无法识别",
+                               "status": "error"}]
+    assert items(db_path) == 1
+
+
+def test_import_unreadable_file_exit_2(db, db_path, tmp_path, capsys):
+    db.close()
+    bad = tmp_path / "旧台账.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    assert cli.main(["import", str(bad), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "另存为 .xlsx" in err and "Traceback" not in err
