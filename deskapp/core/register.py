@@ -182,6 +182,7 @@ def _apply_due(session: Session, cal: WorkCalendar, item: Item) -> None:
 
 def recompute_open_deadlines(session: Session, actor: Actor = audit.SYSTEM) -> int:
     """After the holiday table changed: every open item's due date again. Returns changes."""
+    session.flush()  # pending changes first: loaded objects are expired after the bulk update
     cal = WorkCalendar.load(session)
     limits = {e.id: e.time_limit_days for e in session.scalars(select(CatalogueEntry))}
     default = int(settings.get(session, "default_time_limit"))
@@ -192,10 +193,14 @@ def recompute_open_deadlines(session: Session, actor: Actor = audit.SYSTEM) -> i
         .where(Item.status.in_(OPEN_STATUSES), Item.attribute == "active")
     ).all()
     updates = []
+    memo: dict[tuple[dt.date, int], tuple[dt.date, bool]] = {}  # many items share a start day
     for row in rows:
-        due = cal.due_date(row.changed_on or row.formed_on, limits.get(row.catalogue_id) or default)
-        if (due.due, due.provisional) != (row.due_on, row.due_provisional):
-            updates.append({"id": row.id, "due_on": due.due, "due_provisional": due.provisional})
+        key = (row.changed_on or row.formed_on, limits.get(row.catalogue_id) or default)
+        if key not in memo:
+            due = cal.due_date(*key)
+            memo[key] = (due.due, due.provisional)
+        if memo[key] != (row.due_on, row.due_provisional):
+            updates.append({"id": row.id, "due_on": memo[key][0], "due_provisional": memo[key][1]})
     if updates:
         # A bulk UPDATE by primary key: a recomputation does not bump the version column,
         # so nobody's open edit is refused because the holiday table changed.
@@ -209,6 +214,7 @@ def recompute_open_deadlines(session: Session, actor: Actor = audit.SYSTEM) -> i
             {"b_id": u["id"], "b_due": u["due_on"], "b_prov": u["due_provisional"]} for u in updates
         ])
         changed = len(updates)
+        session.expire_all()  # loaded items must not keep the old due dates
         audit.record(session, actor, "recompute_deadlines", "item", None, None, {"count": changed})
     return changed
 
