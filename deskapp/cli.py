@@ -21,6 +21,7 @@ from deskapp.core.errors import DeskError
 COMMAND_MODULES = [
     "deskapp.commands.calendar",
     "deskapp.commands.audit",
+    "deskapp.commands.form",
     "deskapp.commands.notice",
     "deskapp.commands.tally",
     "deskapp.commands.import_ledger",

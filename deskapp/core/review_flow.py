@@ -281,3 +281,37 @@ def sync_waiting_items(session: Session, view: FlowView) -> int:
         changed += 1
     session.flush()
     return changed
+
+
+# --- the approval form's title ----------------------------------------------------------------
+# Kept in the ``setting`` table under its own key (core/settings.OPTIONS belongs to the
+# organisation settings dialog; this one is edited with the flow).
+
+FORM_TITLE_KEY = "review_form_title"
+DEFAULT_FORM_TITLE = "政府信息公开保密审查审批表"
+
+
+def form_title(session: Session) -> str:
+    from deskapp.core.models import Setting
+
+    row = session.get(Setting, FORM_TITLE_KEY)
+    return str(row.value).strip() if row is not None and str(row.value).strip() else DEFAULT_FORM_TITLE
+
+
+def set_form_title(session: Session, actor: Actor, title: str) -> None:
+    from deskapp.core.models import Setting
+
+    title = title.strip() or DEFAULT_FORM_TITLE
+    if len(title) > 40:
+        raise ValidationError({"form_title": "审批表标题不能超过40个字。"})
+    before = form_title(session)
+    if before == title:
+        return
+    row = session.get(Setting, FORM_TITLE_KEY)
+    if row is None:
+        session.add(Setting(key=FORM_TITLE_KEY, value=title))
+    else:
+        row.value = title
+    session.flush()
+    audit.record(session, actor, "update", "setting", FORM_TITLE_KEY, {FORM_TITLE_KEY: before},
+                 {FORM_TITLE_KEY: title})
