@@ -83,6 +83,13 @@ class Register:
     def __init__(self, db: Database, today: Optional[dt.date] = None):
         self.db = db
         self.today = today or dt.date.today()
+        self._soon_limit: Optional[dt.date] = None
+
+    def soon_limit(self, session: Session) -> dt.date:
+        """due_soon_limit for ``today``, read once per Register (a table asks per page)."""
+        if self._soon_limit is None:
+            self._soon_limit = due_soon_limit(session, self.today)
+        return self._soon_limit
 
     def where(self, session: Session, f: ItemFilter) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
@@ -105,7 +112,7 @@ class Register:
         if f.overdue_only:
             clauses.append(overdue_clause(self.today))
         if f.due_soon_only:
-            clauses.append(due_soon_clause(self.today, due_soon_limit(session, self.today)))
+            clauses.append(due_soon_clause(self.today, self.soon_limit(session)))
         if f.search.strip():
             clauses.append(item_search_clause(self.db, f.search))
         return clauses
@@ -153,7 +160,7 @@ class Register:
     def rows_for(self, session: Session, ids: Sequence[int]) -> dict[int, "ItemRow"]:
         if not ids:
             return {}
-        soon_limit = due_soon_limit(session, self.today)
+        soon_limit = self.soon_limit(session)
         cat, dep = aliased(CatalogueEntry), aliased(Department)
         stmt = (
             select(Item, cat.name, dep.name)

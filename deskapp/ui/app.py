@@ -22,6 +22,7 @@ from deskapp.ui.context import AppContext
 from deskapp.ui import refcount_guard
 from deskapp.ui.crash_dialog import install_crash_handler
 from deskapp.ui.messages import Messages
+from deskapp.ui.register_model import wait_for_background
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
         try:
             return _run_window(app, db, read_only, messages)
         finally:
+            wait_for_background()  # no register query may outlive its database
             db.close()
     finally:
         handler.uninstall()

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QThread,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -34,8 +35,9 @@ from deskapp.core.db import Database
 from deskapp.core.query import ItemFilter, ItemRow, Register
 from deskapp.core.register import due_for, get_item
 
-PAGE_SIZE = 200
-CACHED_PAGES = 16
+PAGE_SIZE = 100  # about three screens; a page is read in ~5 ms
+CACHED_PAGES = 32
+FULL_QUERY_DELAY_MS = 15  # let the first page paint before the full list is counted
 
 # (header, sort key in core.query.SORT_KEYS)
 COLUMNS: list[tuple[str, str]] = [
@@ -152,6 +154,11 @@ class RegisterModel(QAbstractTableModel):
         self.late = 0
         self.complete = True
         self._generation = 0
+        # One pending full query at a time: typing fast starts a thread for the last word only.
+        self._full_timer = QTimer(self)
+        self._full_timer.setSingleShot(True)
+        self._full_timer.setInterval(FULL_QUERY_DELAY_MS)
+        self._full_timer.timeout.connect(self._start_full_query)
 
     # --- querying ---------------------------------------------------------------------
 
@@ -188,9 +195,10 @@ class RegisterModel(QAbstractTableModel):
         self.total = len(self.ids)
         self.endResetModel()
         if self.complete:
+            self._full_timer.stop()
             self.counted.emit()
         else:
-            self._start_full_query()
+            self._full_timer.start()
 
     def _start_full_query(self) -> None:
         thread = _FullIdsThread(self.db, self.register, self.filter, self.sort_key,

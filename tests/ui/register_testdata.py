@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
 from deskapp.core import settings
@@ -62,3 +64,23 @@ def settle(model, seconds: float = 10) -> None:
         QApplication.processEvents()
         time.sleep(0.005)
     assert model.complete, "the register's count did not arrive"
+
+
+
+class StubTab(QWidget):
+    """A minimal tab (counts refreshes, has one menu action) standing in for the other
+    engineers' tabs, so the main window's tests do not depend on their work in progress."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.refreshed = 0
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+    def menu_actions(self) -> list:
+        return [QAction("示例操作", self)]
+
+
+STUB_TABS = [("信息登记", "deskapp.ui.register_tab:RegisterTab"),
+             ("审核签发", "register_testdata:StubTab"), ("公示栏", "register_testdata:StubTab")]

@@ -18,9 +18,15 @@ from deskapp.ui.main_window import MainWindow
 from deskapp.ui.register_tab import RegisterTab
 from deskapp.ui.tabs import TABS, BrokenTab
 
-from register_testdata import ITEM_COUNT, TODAY, settle
+from register_testdata import ITEM_COUNT, STUB_TABS, TODAY, StubTab, settle
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture(autouse=True)
+def stub_other_tabs(monkeypatch):
+    """The register is ours; the other two tabs are replaced by stubs (see STUB_TABS)."""
+    monkeypatch.setattr(main_window_module, "TABS", STUB_TABS)
 
 
 @pytest.fixture
@@ -97,10 +103,15 @@ def test_change_signals_refresh_the_visible_tab_now_and_others_when_shown(window
     ctx.bus.items_changed.emit()
     assert register_total(register) == ITEM_COUNT + 1  # hidden: not yet
     assert 0 in window.stale
+    stub = window.tab(1)
+    assert isinstance(stub, StubTab) and stub.refreshed == 2  # when first shown, and on the change
     window.tabs.setCurrentIndex(0)
     assert register_total(register) == ITEM_COUNT + 2
     actions(window)["编辑(&E)/刷新"].trigger()
     assert register_total(register) == ITEM_COUNT + 2
+    window.tabs.setCurrentIndex(1)
+    assert stub.refreshed == 2  # nothing changed since: no refresh
+    assert actions(window)["审核签发/示例操作"].isVisible()
 
 
 def test_read_only_window(qtbot, ctx, qsettings):
@@ -183,10 +194,10 @@ def test_switch_operator(window, ctx, monkeypatch):
 
 
 def test_a_broken_tab_does_not_stop_the_window(qtbot, ctx, qsettings, monkeypatch, caplog):
-    monkeypatch.setattr(main_window_module, "TABS", TABS + [("坏页面", "deskapp.ui.no_such_tab:Tab")])
+    monkeypatch.setattr(main_window_module, "TABS", STUB_TABS + [("坏页面", "deskapp.ui.no_such_tab:Tab")])
     w = MainWindow(ctx, qsettings)
     qtbot.addWidget(w)
-    assert isinstance(w.tab(len(TABS)), BrokenTab)
+    assert isinstance(w.tab(len(STUB_TABS)), BrokenTab)
     assert "no_such_tab" in caplog.text
     assert register_total(w.tab(0)) == ITEM_COUNT
 

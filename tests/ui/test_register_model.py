@@ -56,7 +56,7 @@ def test_model_fetches_rows_a_page_at_a_time(filled_db, monkeypatch, qtbot):
     assert model.index(5, 1).data()  # same page: no new query
     assert asked == [PAGE_SIZE]
     last = model.index(ITEM_COUNT - 1, 0).data()
-    assert asked == [PAGE_SIZE, ITEM_COUNT - PAGE_SIZE]
+    assert asked == [PAGE_SIZE, ITEM_COUNT - (ITEM_COUNT - 1) // PAGE_SIZE * PAGE_SIZE]
     assert last.startswith("TEST/")
 
 
@@ -149,7 +149,11 @@ def test_a_superseded_background_query_is_interrupted(filled_db, qtbot, monkeypa
 
     monkeypatch.setattr(model.register, "ids_and_late", endless)
     model.set_filter(ItemFilter(search="通知"))
-    (slow,) = [t for t in register_model._FullIdsThread.running if t.model_id == id(model)]
+    def mine():
+        return [t for t in register_model._FullIdsThread.running if t.model_id == id(model)]
+
+    qtbot.waitUntil(lambda: len(mine()) == 1, timeout=5000)  # started once the head painted
+    (slow,) = mine()
     qtbot.waitUntil(lambda: slow._raw is not None, timeout=5000)
     monkeypatch.setattr(model.register, "ids_and_late", real)
     load(model, qtbot, lambda: model.set_filter(ItemFilter(kind="工作动态")))
