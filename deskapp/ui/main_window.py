@@ -146,11 +146,16 @@ class MainWindow(QMainWindow):
         self.read_only_label = QLabel("只读")
         self.read_only_label.setStyleSheet("color: #a1121b; font-weight: bold; padding: 0 6px;")
         self.read_only_label.setToolTip("台账已在另一窗口打开，本窗口只能查看，不能修改。")
+        self.demo_label = QLabel("含演示数据")
+        self.demo_label.setStyleSheet("color: #7a4b00; background: #fdecc2; padding: 0 6px;")
+        self.demo_label.setToolTip("台账中有演示数据，可在“文件 → 删除演示数据”中一次删除。")
+        status.addPermanentWidget(self.demo_label)
         status.addPermanentWidget(self.read_only_label)
         status.addPermanentWidget(self.operator_label)
         status.addPermanentWidget(self.path_label)
         self.read_only_label.setVisible(self.ctx.read_only)
         self.update_operator()
+        self.update_demo_badge()
 
     def _connect_bus(self) -> None:
         bus = self.ctx.bus
@@ -158,6 +163,8 @@ class MainWindow(QMainWindow):
         bus.calendar_changed.connect(self.data_changed)
         bus.settings_changed.connect(self.data_changed)
         bus.settings_changed.connect(self.update_title)
+        bus.settings_changed.connect(self.update_demo_badge)
+        bus.items_changed.connect(self.update_demo_badge)
         bus.operator_changed.connect(self.update_operator)
 
     # --- reacting ----------------------------------------------------------------------
@@ -165,6 +172,12 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         with self.ctx.db.session() as s:
             self.setWindowTitle(window_title(core_settings.get(s, "org_name")))
+
+    def update_demo_badge(self) -> None:
+        with self.ctx.db.session() as s:
+            has_demo = bool(core_settings.get(s, "demo_loaded"))
+        self.demo_label.setVisible(has_demo)
+        self.remove_demo_action.setEnabled(has_demo and not self.ctx.read_only)
 
     def update_operator(self) -> None:
         self.operator_label.setText(f"当前操作人：{self.ctx.actor.name}")

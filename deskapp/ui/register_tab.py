@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,8 +34,16 @@ from deskapp.ui.crash_dialog import report_exception
 from deskapp.ui.register_filters import FilterBar
 from deskapp.ui.register_model import COLUMNS, DEFAULT_SORT, RegisterModel
 
-COLUMN_WIDTHS = [150, 340, 120, 110, 64, 92, 122, 92, 160]
+COLUMN_WIDTHS = [210, 330, 110, 110, 60, 92, 118, 92, 160]
 HEADER_KEY = "register/header"
+
+
+class MiddleElideDelegate(QStyledItemDelegate):
+    """索引号 are long (an 18-character code, then /year-serial): keep both ends visible."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 def item_dialog_class() -> Any:
@@ -78,6 +88,7 @@ class RegisterTab(QWidget):
         view.setWordWrap(False)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         view.setAlternatingRowColors(False)  # colours mean late / due soon; keep them clear
+        view.setItemDelegateForColumn(0, MiddleElideDelegate(view))
         view.verticalHeader().hide()
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)

@@ -11,12 +11,13 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 
+from deskapp.core import settings as core_settings
 from deskapp.core.audit import Actor
 from deskapp.core.register import ItemData, create_item
 from deskapp.ui import main_window as main_window_module
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.register_tab import RegisterTab
-from deskapp.ui.tabs import TABS, BrokenTab
+from deskapp.ui.tabs import BrokenTab
 
 from register_testdata import ITEM_COUNT, STUB_TABS, TODAY, StubTab, settle
 
@@ -62,7 +63,7 @@ def add_item(ctx, title: str) -> None:
 
 def test_title_tabs_and_status_bar(window, ctx):
     assert window.windowTitle() == "测试街道办事处 — 政务公开台账"
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [t for t, _ in TABS]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [t for t, _ in STUB_TABS]
     assert isinstance(window.tab(0), RegisterTab) and window.tab(0).loaded
     assert register_total(window.tab(0)) == ITEM_COUNT
     assert window.operator_label.text() == "当前操作人：测试员"
@@ -215,3 +216,14 @@ def test_only_the_visible_tab_is_built_at_start(qtbot, ctx, qsettings, monkeypat
     w.tabs.setCurrentIndex(0)
     w.tabs.setCurrentIndex(2)
     assert built == ["信息登记", "公示栏"]  # built once
+
+
+def test_demo_data_is_marked_in_the_status_bar(window, ctx):
+    window.show()
+    remove = actions(window)["文件(&F)/删除演示数据…"]
+    assert not window.demo_label.isVisible() and not remove.isEnabled()
+    with ctx.db.session() as s:
+        core_settings.put_many(s, {"demo_loaded": True})
+    ctx.bus.settings_changed.emit()
+    assert window.demo_label.isVisible() and window.demo_label.text() == "含演示数据"
+    assert remove.isEnabled()
