@@ -26,6 +26,7 @@ TABS: list[tuple[str, str]] = [
     ("信息登记", "deskapp.ui.register_tab:RegisterTab"),
     ("审核签发", "deskapp.ui.review_tab:ReviewTab"),
     ("公示栏", "deskapp.ui.board_tab:BoardTab"),
+    ("工作记录", "deskapp.ui.worklog_tab:WorklogTab"),
 ]
 
 
