@@ -1,0 +1,95 @@
+"""Demo review history: consistent with each item's status, every step shown, paper and
+online decisions, returns with opinions, 不予公开, revisions, and the known demo password."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select, update
+
+from deskapp.core import passwords, review_queue, workflow
+from deskapp.core.audit import verify_chain
+from deskapp.core.demo_review import DEMO_PASSWORD, add_review_history
+from deskapp.core.models import Item, ItemReview, Person, ReviewDecision
+from deskapp.core.register import ItemData, create_item
+from tests.review_support import TODAY, make_staff
+
+STATUSES = ["draft", "in_review", "in_review", "in_review", "returned", "approved", "published", "withdrawn"]
+
+
+@pytest.fixture
+def demo_db(db, actor):
+    with db.session() as s:
+        staff = make_staff(s)
+        s.execute(update(Person).values(is_demo=True, password_hash=None))
+        for n in range(96):
+            status = STATUSES[n % len(STATUSES)]
+            formed = TODAY - dt.timedelta(days=5 + n % 60)
+            published = min(formed + dt.timedelta(days=3 + n % 30), TODAY) if status in ("published", "withdrawn") else None
+            withheld = n % 23 == 5  # a few 不予公开, one of them "published" by the generator
+            data = ItemData(title=f"演示信息{n}", kind="工作动态", formed_on=formed, department_id=staff.dept,
+                            drafter_id=staff.drafter, status=status, published_on=published,
+                            attribute="withheld" if withheld else "active",
+                            withheld_reason="涉及国家秘密" if withheld else "", channels=["政府网站"])
+            create_item(s, actor, data, today=TODAY, is_demo=True)
+    return db, staff
+
+
+def test_history_matches_every_status(demo_db):
+    db, staff = demo_db
+    with db.session() as s:
+        summary = add_review_history(s, TODAY, seed=3)
+    assert summary.revisions == 3 and summary.paper > 0 and summary.returned > 0 and summary.withheld > 0
+    with db.session() as s:
+        for item in s.scalars(select(Item).where(Item.revision_of_id.is_(None))):
+            review = s.get(ItemReview, item.id)
+            if item.status == "draft":
+                assert review is None
+                continue
+            assert review is not None and review.submitted_on <= TODAY
+            if item.status == "in_review":
+                assert review.current_position is not None and review.step_since <= TODAY
+            elif item.status == "returned":
+                last = s.scalars(select(ReviewDecision).where(ReviewDecision.item_id == item.id)
+                                 .order_by(ReviewDecision.id.desc())).first()
+                assert last.decision == "return" and last.opinion
+            elif item.attribute == "withheld" and item.status == "approved":
+                assert review.outcome == "withheld" and item.published_on is None
+            elif item.status in ("published", "withdrawn"):
+                assert workflow.fully_approved(s, item) and review.approved_on <= item.published_on
+            for d in s.scalars(select(ReviewDecision).where(ReviewDecision.item_id == item.id)):
+                assert d.person_id != item.drafter_id
+                assert (d.mode == "paper") == (d.paper_date is not None)
+        assert s.scalar(select(func.count()).select_from(Item).where(
+            Item.attribute == "withheld", Item.status.in_(["published", "withdrawn"]))) == 0
+        assert verify_chain(s) is None
+
+
+def test_queue_shows_every_step_and_revisions(demo_db):
+    db, staff = demo_db
+    with db.session() as s:
+        add_review_history(s, TODAY, seed=3)
+        groups = review_queue.grouped(s, review_queue.queue_rows(s, TODAY))
+        revisions = s.scalars(select(Item).where(Item.revision_of_id.is_not(None))).all()
+        superseded = s.scalar(select(func.count()).select_from(ItemReview).where(ItemReview.superseded_by_id.is_not(None)))
+    assert all(g.rows for g in groups), [(g.label, len(g.rows)) for g in groups]
+    assert sorted(r.status for r in revisions) == ["draft", "in_review", "published"]
+    assert superseded == 1
+
+
+def test_demo_reviewers_sign_with_the_demo_password(demo_db):
+    db, staff = demo_db
+    with db.session() as s:
+        add_review_history(s, TODAY)
+    with db.session() as s:
+        assert passwords.authenticate(s, staff.secrecy, DEMO_PASSWORD, "演示").id == staff.secrecy
+
+
+def test_running_twice_adds_nothing_new(demo_db):
+    db, staff = demo_db
+    with db.session() as s:
+        add_review_history(s, TODAY, revisions=0)
+        before = s.scalar(select(func.count()).select_from(ReviewDecision))
+        again = add_review_history(s, TODAY, revisions=0)
+        assert again.items == 0 and s.scalar(select(func.count()).select_from(ReviewDecision)) == before
