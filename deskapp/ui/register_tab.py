@@ -34,7 +34,7 @@ from deskapp.ui.crash_dialog import report_exception
 from deskapp.ui.register_filters import FilterBar
 from deskapp.ui.register_model import COLUMNS, DEFAULT_SORT, RegisterModel
 
-COLUMN_WIDTHS = [210, 330, 110, 110, 60, 92, 118, 92, 160]
+COLUMN_WIDTHS = [190, 320, 110, 110, 60, 92, 118, 92, 140]  # fits a 1280-pixel window
 HEADER_KEY = "register/header"
 
 

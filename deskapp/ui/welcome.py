@@ -111,16 +111,18 @@ class WelcomeDialog(QDialog):
         self.start_button.clicked.connect(self.start)
 
     def _layout(self) -> None:
-        intro = QLabel("这是本台账第一次打开。请先填写本机关的名称和政府信息索引号前缀，"
-                       "以后可在“设置 → 机构与人员”中修改。")
+        heading = QLabel(f"欢迎使用{APP_NAME}")
+        heading.setStyleSheet("font-size: 16pt; font-weight: bold; padding-bottom: 4px;")
+        intro = QLabel("这是本台账第一次打开。请先填写本机关的名称和政府信息索引号前缀"
+                       "（索引号形如“前缀/2026-00001”），以后可在“设置 → 机构与人员”中修改。")
         intro.setWordWrap(True)
         form = QFormLayout()
         form.addRow("机关名称 *", self.name)
         form.addRow("", self.name_error)
         form.addRow("索引号前缀", self.prefix)
         form.addRow("", self.prefix_error)
-        demo_note = QLabel("想先熟悉一下？可载入一批演示数据（标有“演示”，"
-                           "可随时在“文件 → 删除演示数据”中一次删除）。")
+        demo_note = QLabel("想先熟悉一下？可载入一批演示数据：载入后状态栏显示“含演示数据”，"
+                           "可随时在“文件 → 删除演示数据”中一次删除，不影响您自己录入的信息。")
         demo_note.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("演示数据"))
@@ -129,11 +131,13 @@ class WelcomeDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(demo_note)
         layout.addLayout(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         self._show_errors({})
 
     def _show_errors(self, errors: dict[str, str]) -> None:
