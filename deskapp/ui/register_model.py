@@ -237,12 +237,6 @@ class RegisterModel(QAbstractTableModel):
         self.total, self.late, self.complete = len(ids), late, True
         self.counted.emit()
 
-    def invalidate_rows(self) -> None:
-        """Same ids, fresher rows (e.g. today changed or a deadline was recomputed)."""
-        self._pages.clear()
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
-
     def set_today(self, today: Any) -> None:
         self.register = Register(self.db, today)
 
