@@ -72,12 +72,14 @@ class _Serials:
     def __init__(self, session: Session, taken: set[str]):
         self.session, self.taken = session, taken
         self.next: dict[int, int] = {}
+        self.heads: dict[int, str] = {}
         self.width = int(settings.get(session, "serial_width"))
 
     def assign(self, year: int) -> str:
-        head = register.index_prefix(self.session, year)
         if year not in self.next:
+            self.heads[year] = head = register.index_prefix(self.session, year)
             self.next[year] = int(register.next_index_no(self.session, year)[len(head):])
+        head = self.heads[year]
         while True:
             candidate = f"{head}{self.next[year]:0{self.width}d}"
             self.next[year] += 1
@@ -124,7 +126,16 @@ def insert_items(session: Session, actor: Actor, datas: list[ItemData], today: d
         row = _row(data, cal, limits, default_limit, now)
         row["index_no"] = data.index_no.strip() if data.index_no else serials.assign(data.formed_on.year)
         rows.append(row)
-    ids = list(session.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True), rows))
+    # One executemany INSERT; ids are then read back by the (unique) index numbers — INSERT …
+    # RETURNING over many batches costs quadratic time in SQLAlchemy 2.1's result splicing.
+    session.execute(insert(Item.__table__), rows)  # Core executemany: no ORM bookkeeping
+    numbers = [r["index_no"] for r in rows]
+    by_number: dict[str, int] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        for number, item_id in session.execute(select(Item.index_no, Item.id).where(Item.index_no.in_(chunk))):
+            by_number[number] = item_id
+    ids = [by_number[n] for n in numbers]
     _audit_creates(session, actor, ids, rows, now)
     return ids
 

@@ -33,14 +33,22 @@ BUFFER_ROWS = 500
 WIDTH_SAMPLE = 2000  # rows whose text widths size the columns
 # Characters XML 1.0 cannot carry (control characters but tab, newline, carriage return).
 _ILLEGAL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]}
+_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 
 def _xml_text(value: str) -> str:
-    """Cell text for the XML: illegal characters dropped, at most 32 767 characters, escaped."""
-    return escape(value.translate(_ILLEGAL)[:MAX_CELL_TEXT])
+    """Cell text for the XML: illegal characters dropped, at most 32 767 characters, escaped.
+    (Checks first: most cells need none of it, and this runs for every cell.)"""
+    if _ILLEGAL_RE.search(value):
+        value = value.translate(_ILLEGAL)
+    if len(value) > MAX_CELL_TEXT:
+        value = value[:MAX_CELL_TEXT]
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    return value
 
 
 def _style_ids(wb: Workbook, cols: Sequence[Col]) -> tuple[list[int], int]:
@@ -176,7 +184,11 @@ def splice(layout: Path, out: Path, sheets: Sequence[StreamedSheet]) -> None:
                 dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
                 continue
             head, tail = _split(src.read(info).decode("utf-8"), sheet)
-            with dst.open(info.filename, "w") as fh, open(sheet.path, "rb") as rows:
+            # Level 1 for the long lists: three times faster than 6, files ~15 % larger.
+            target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            setattr(target, "compress_level" if hasattr(target, "compress_level") else "_compresslevel", 1)
+            with dst.open(target, "w") as fh, open(sheet.path, "rb") as rows:
                 fh.write(head.encode("utf-8"))
                 while chunk := rows.read(1 << 20):
                     fh.write(chunk)

@@ -138,8 +138,8 @@ def wrapped_height(values: Sequence[Any], cols: Sequence[Col]) -> Optional[float
     LibreOffice fits row heights when opening a file, so the desk sets them."""
     lines = 1
     for col, value in zip(cols, values):
-        if col.kind == "wrap" and isinstance(value, str) and value:
-            per_line = max(col.max_width, 4)
+        if col.kind == "wrap" and isinstance(value, str) and 2 * len(value) > col.max_width:
+            per_line = max(col.max_width, 4)  # (shorter text fits one line: width ≤ 2 × length)
             need = sum(-(-text_width(part) // per_line) or 1 for part in value.split("\n"))
             lines = max(lines, int(need))
     return None if lines == 1 else round(LINE_HEIGHT * lines + 2, 1)
