@@ -19,7 +19,6 @@ from deskapp.core.db import Database, open_database
 from deskapp.core.errors import DatabaseLockedError, DatabaseOpenError
 from deskapp.logs import setup_logging
 from deskapp.ui.context import AppContext
-from deskapp.ui import refcount_guard
 from deskapp.ui.crash_dialog import install_crash_handler
 from deskapp.ui.messages import Messages
 from deskapp.ui.register_model import wait_for_background
@@ -32,7 +31,6 @@ EXIT_CANNOT_OPEN = 2
 
 def make_application() -> QApplication:
     """The one QApplication, named so QSettings finds this desk's settings on every PC."""
-    refcount_guard.apply()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)

@@ -11,11 +11,8 @@ from register_testdata import TODAY, populate
 
 from deskapp.core.audit import Actor
 from deskapp.core.db import Database, open_database
-from deskapp.ui import refcount_guard
 from deskapp.ui.context import AppContext
 from deskapp.ui.messages import RecordingMessages
-
-refcount_guard.apply()  # PySide6 6.12.0 on CPython < 3.12: see deskapp/ui/refcount_guard.py
 
 
 @pytest.fixture(scope="session")
