@@ -110,6 +110,9 @@ def find_header(rows: Sequence[Sequence[Any]]) -> Optional[int]:
 
 # --- values as clerks type them -------------------------------------------------------------------
 
+# Excel day numbers a ledger can hold: 1990-01-01 … 2099-12-31. A smaller number in a date
+# column (2026, 9.3) is a typing slip, not a day in 1905.
+MIN_SERIAL, MAX_SERIAL = 32874, 73050
 _TIME_TAIL = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$")
 _WEEKDAY_TAIL = re.compile(r"\s*(星期|周)[一二三四五六日天]$")
 
@@ -119,7 +122,12 @@ def to_date(value: Any) -> tuple[Optional[dt.date], bool]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, True
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        day = from_excel_serial(value)
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            day = parse_date(str(int(value)))  # 20260903 typed as a number
+        elif MIN_SERIAL <= value <= MAX_SERIAL:
+            day = from_excel_serial(value)
+        else:
+            day = None  # 2026 alone, 9.3 …: a number, not a day
         return day, day is not None
     if isinstance(value, str):
         value = _WEEKDAY_TAIL.sub("", _TIME_TAIL.sub("", value.strip()))

@@ -239,3 +239,55 @@ def test_demo_data_figures_match_an_independent_count(db):
     check_period(items, log, {k: r.quarter for k, r in rows.items()}, qf.period.first, qf.period.last, TODAY)
     check_period(items, log, {k: r.ytd for k, r in rows.items()}, dt.date(2026, 1, 1), qf.period.last, TODAY)
     assert qf.value("published_total") > 300 and qf.value("interpretations") > 0
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from deskapp.core.ledger import column_letter  # noqa: E402
+
+_CAL = None
+
+
+def _calendar():
+    global _CAL
+    if _CAL is None:
+        from deskapp.core.calendar import package_arrangements
+
+        cal = WorkCalendar(known_years=set())
+        for arrangement in package_arrangements():
+            cal.known_years.add(arrangement.year)
+            for r in arrangement.holidays:
+                day = r.first
+                while day <= r.last:
+                    cal.holidays[day] = r.name
+                    day += dt.timedelta(days=1)
+            cal.makeup_workdays.update(arrangement.makeup_workdays)
+        _CAL = cal
+    return _CAL
+
+
+days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(days, days)
+def test_workday_counter_agrees_with_the_calendar(a, b):
+    cal = _calendar()
+    counter = tally_tables.WorkdayCounter(cal, dt.date(2024, 6, 1), dt.date(2026, 6, 30))
+    assert counter.between(a, b) == cal.workdays_between(a, b)
+
+
+@given(st.integers(min_value=0, max_value=16383))
+def test_column_letters_match_excel(index):
+    from openpyxl.utils import get_column_letter
+
+    assert column_letter(index) == get_column_letter(index + 1)
+
+
+@given(st.integers(min_value=0, max_value=500), st.integers(min_value=0, max_value=500))
+def test_rate_is_a_share_or_nothing(part, extra):
+    whole = part + extra
+    value = tally.rate(part, whole)
+    assert (value is None) == (whole == 0)
+    if value is not None:
+        assert 0 <= value <= 1 and value * whole == pytest.approx(part)

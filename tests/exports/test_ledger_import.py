@@ -325,3 +325,24 @@ def test_fifty_thousand_rows_refused_without_reading_them_all(seeded, folder, ac
         import_file(seeded, actor, path, TODAY, skip_bad=True)
     assert "最多导入20000行" in err.value.message
     assert counts(seeded) == before
+
+
+@pytest.mark.parametrize("value, day", [
+    ("2026-9-3", dt.date(2026, 9, 3)), ("2026/09/03", dt.date(2026, 9, 3)), ("2026.9.3", dt.date(2026, 9, 3)),
+    ("2026年9月3日", dt.date(2026, 9, 3)), (" 2026年9月3日 星期四", dt.date(2026, 9, 3)),
+    ("2026-09-03 10:30:00", dt.date(2026, 9, 3)), (46268, dt.date(2026, 9, 3)), (46268.0, dt.date(2026, 9, 3)),
+    ("46268", dt.date(2026, 9, 3)), (20260903, dt.date(2026, 9, 3)), ("20260903", dt.date(2026, 9, 3)),
+    (dt.datetime(2026, 9, 3, 8, 0), dt.date(2026, 9, 3)), (dt.date(2026, 9, 3), dt.date(2026, 9, 3)),
+    (None, None), ("  ", None),
+])
+def test_dates_in_every_form_clerks_type(value, day):
+    from deskapp.core.ledger_fields import to_date
+
+    assert to_date(value) == (day, True)
+
+
+@pytest.mark.parametrize("value", [2026, 9.3, "2026-2-30", "九月三日", "2026年13月1日", "明天", 99999999])
+def test_dates_that_are_not_dates(value):
+    from deskapp.core.ledger_fields import to_date
+
+    assert to_date(value) == (None, False)
