@@ -25,7 +25,7 @@ from deskapp.core.vocab import ATTRIBUTES, CHANNELS, KINDS
 from deskapp.exports.excel.ledger_read import read_ledger
 from deskapp.exports.excel.output import atomic_output
 from deskapp.exports.excel.style import (
-    DATE_FORMAT, HEADER_FILL, HEADER_FONT, NOTE_FONT, TITLE_FONT, Col, put, set_widths,
+    DATE_FORMAT, HEADER_FILL, HEADER_FONT, NOTE_FONT, TITLE_FONT, Col, print_setup, put, set_widths,
 )
 
 Progress = tuple[int, int, str]
@@ -117,7 +117,7 @@ def write_template(db: Database, path: str | os.PathLike[str]) -> Path:
             for r in range(3, TEMPLATE_ROWS + 3):
                 ws.cell(r, c).number_format = DATE_FORMAT
     set_widths(ws, TEMPLATE_COLS, [])
-    ws.freeze_panes = "A3"
+    print_setup(ws, 2, landscape=True)  # A4 across, header repeated, frozen below row 2
     _dropdowns(wb, ws, choices)
     help_sheet = wb.create_sheet("填写说明")
     for n, note in enumerate(NOTES, start=1):

@@ -88,7 +88,7 @@ def _write(rows: Iterable[ItemRow], path: str | os.PathLike[str], total: int, ti
             if n % PAGE == 0:
                 yield n, total, f"已写入 {n} 条…"
         sheet.finish()
-        set_widths(ws, COLS, sheet.widths)
+        set_widths(ws, COLS, sheet.widths, streamed=True)
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLS))}{max(sheet.last_row, HEADER_ROW)}"
         yield sheet.count, total, "正在保存…"
         wb.save(folder / "layout.xlsx")

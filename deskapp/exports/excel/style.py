@@ -116,30 +116,37 @@ def header_row(ws: Worksheet, row: int, cols: Sequence[Col], first_col: int = 1)
     ws.row_dimensions[row].height = 22
 
 
-def col_width(col: Col, seen: float) -> float:
-    """Widest value seen (header included) within the column's limits. A wrapping column
-    is always at its widest, so row heights can be known while rows are still streaming."""
-    if col.kind == "wrap":
+def col_width(col: Col, seen: float, streamed: bool = False) -> float:
+    """Widest value seen (header included) within the column's limits. In a streamed list a
+    wrapping column is always at its widest, so row heights are known while rows stream."""
+    if col.kind == "wrap" and streamed:
         return col.max_width
     return min(max(max(seen, text_width(col.header)) + 2, col.min_width), col.max_width)
 
 
-def set_widths(ws: Worksheet, cols: Sequence[Col], widths: Sequence[float], first_col: int = 1) -> None:
+def set_widths(ws: Worksheet, cols: Sequence[Col], widths: Sequence[float], first_col: int = 1,
+               streamed: bool = False) -> list[float]:
+    out = []
     for i, col in enumerate(cols):
-        seen = widths[i] if i < len(widths) else 0
-        ws.column_dimensions[get_column_letter(first_col + i)].width = col_width(col, seen)
+        width = col_width(col, widths[i] if i < len(widths) else 0, streamed)
+        ws.column_dimensions[get_column_letter(first_col + i)].width = width
+        out.append(width)
+    return out
 
 
 LINE_HEIGHT = 14.0  # points per line of 10.5 pt text
 
 
-def wrapped_height(values: Sequence[Any], cols: Sequence[Col]) -> Optional[float]:
+def wrapped_height(values: Sequence[Any], cols: Sequence[Col],
+                   widths: Optional[Sequence[float]] = None) -> Optional[float]:
     """The row height wrapped text needs (None: one line is enough). Neither Excel nor
-    LibreOffice fits row heights when opening a file, so the desk sets them."""
+    LibreOffice fits row heights when opening a file, so the desk sets them. ``widths``:
+    the columns' widths (default: each column's widest)."""
     lines = 1
-    for col, value in zip(cols, values):
-        if col.kind == "wrap" and isinstance(value, str) and 2 * len(value) > col.max_width:
-            per_line = max(col.max_width, 4)  # (shorter text fits one line: width ≤ 2 × length)
+    for i, (col, value) in enumerate(zip(cols, values)):
+        width = widths[i] if widths else col.max_width
+        if col.kind == "wrap" and isinstance(value, str) and 2 * len(value) > width:
+            per_line = max(width, 4)  # (shorter text fits one line: width ≤ 2 × length)
             need = sum(-(-text_width(part) // per_line) or 1 for part in value.split("\n"))
             lines = max(lines, int(need))
     return None if lines == 1 else round(LINE_HEIGHT * lines + 2, 1)

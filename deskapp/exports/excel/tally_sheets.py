@@ -46,9 +46,9 @@ def table(ws: Worksheet, head: Heading, cols: Sequence[Col], rows: Sequence[Sequ
         r += 1
         for c, (col, value) in enumerate(zip(cols, total), start=1):
             put(ws, r, c, value, col.kind, font=TOTAL_FONT, fill=TOTAL_FILL)
-    set_widths(ws, cols, widths)
+    final = set_widths(ws, cols, widths)
     for n, values in enumerate(rows, start=HEADER_ROW + 1):
-        ws.row_dimensions[n].height = wrapped_height(values, cols)
+        ws.row_dimensions[n].height = wrapped_height(values, cols, final)
     ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{max(r, HEADER_ROW)}" if autofilter else None
     print_setup(ws, HEADER_ROW, landscape, ref)
     return r
@@ -200,7 +200,7 @@ def late_sheet(wb: Workbook, head: Heading, folder: Path, rows: list[DetailRow])
 
 def finish_list(sheet: StreamedSheet) -> None:
     """After the rows: widths from what was written, the filter over all of them."""
-    set_widths(sheet.ws, sheet.cols, sheet.widths)
+    set_widths(sheet.ws, sheet.cols, sheet.widths, streamed=True)
     last_col = get_column_letter(len(sheet.cols))
     sheet.ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(sheet.last_row, HEADER_ROW)}"
 
