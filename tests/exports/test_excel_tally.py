@@ -235,3 +235,35 @@ def test_row_numbers_strictly_increase_in_every_sheet(workbook, out):
             if name.startswith("xl/worksheets/sheet"):
                 rows = [int(n) for n in re.findall(rb'<row r="(\d+)"', zf.read(name))]
                 assert rows == sorted(set(rows)), name
+
+
+def test_figures_counted_meanwhile_on_a_changed_register_are_counted_again(built_db, out, monkeypatch,
+                                                                          tmp_path):
+    """The figures are counted in a second thread; when they disagree with the detail list
+    (the register changed in between), they are counted again in the list's transaction."""
+    import shutil
+
+    from deskapp.core.db import open_database
+    from deskapp.exports.excel import tally as tally_xlsx
+
+    built_db.close()
+    shutil.copyfile(built_db.path, tmp_path / "changed.db")
+    changed = open_database(tmp_path / "changed.db")  # the register as it is a moment later
+    with changed.session() as s:
+        register.create_item(s, ACTOR, ItemData(title="别处新增", kind="工作动态", formed_on=dt.date(2026, 9, 1),
+                                                published_on=dt.date(2026, 9, 2), status="published"),
+                             today=TODAY)
+    real_count, real_count_in, calls = tally_xlsx._count, tally_xlsx._count_in, []
+    monkeypatch.setattr(tally_xlsx, "_count", lambda db, y, q, t: real_count(changed, y, q, t))
+    monkeypatch.setattr(tally_xlsx, "_count_in", lambda *a: calls.append(a) or real_count_in(*a))
+    db = open_database(built_db.path)
+    try:
+        result, _ = run(write_tally(db, 2026, 3, out, TODAY))
+    finally:
+        db.close()
+        changed.close()
+    assert len(calls) == 2  # the other thread's count, then the recount
+    assert result.figures.value("published_total") == result.detail_rows
+    ws = openpyxl.load_workbook(out)["汇总"]
+    total = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[1] == "发布信息总数")
+    assert total[3] == result.detail_rows

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generator, Optional
 
 from openpyxl import Workbook
+from sqlalchemy.orm import Session
 
 from deskapp.core import settings, tally, tally_report, tally_tables, worklog
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.dates import chinese_date
 from deskapp.core.db import Database
+from deskapp.core.errors import DeskError
 from deskapp.core.tally import QuarterFigures
 from deskapp.core.tally_report import ReportChanges, ReportInfo
 from deskapp.exports.excel import tally_sheets as sheets
@@ -41,63 +44,105 @@ class TallyResult:
     late_rows: int
 
 
-def heading(org: str, qf: QuarterFigures, today: dt.date, report: Optional[ReportInfo]) -> tuple[str, str]:
+def heading(org: str, year: int, quarter: int, today: dt.date,
+            report: Optional[ReportInfo]) -> tuple[str, str]:
     """The title and the line under it that every sheet carries."""
-    title = f"{org}政务公开工作统计表（{qf.year}年第{qf.quarter}季度）"
-    note = (f"统计期间：{chinese_date(qf.period.first)}至{chinese_date(qf.period.last)}；"
-            f"截至本季度：{chinese_date(qf.ytd.first)}至{chinese_date(qf.ytd.last)}；"
+    period, ytd = tally.quarter_period(year, quarter, today), tally.ytd_period(year, quarter, today)
+    title = f"{org}政务公开工作统计表（{year}年第{quarter}季度）"
+    note = (f"统计期间：{chinese_date(period.first)}至{chinese_date(period.last)}；"
+            f"截至本季度：{chinese_date(ytd.first)}至{chinese_date(ytd.last)}；"
             f"制表日期：{chinese_date(today)}")
-    if qf.period.as_of <= qf.period.last:
-        note += f"（本季度尚未结束，数据截至{chinese_date(qf.period.as_of - tally.ONE_DAY)}）"
+    if period.as_of <= period.last:
+        note += f"（本季度尚未结束，数据截至{chinese_date(period.as_of - tally.ONE_DAY)}）"
     if report is not None:
         note += f"；已于{chinese_date(report.reported_on)}上报（{report.reported_by}）"
     return title, note
 
 
+@dataclass
+class _Counted:
+    """Everything the front sheets show, counted in one read transaction."""
+
+    figures: QuarterFigures
+    changes: Optional[ReportChanges]
+    categories: list[tally_tables.MonthRow]
+    departments: list[tally_tables.DepartmentRow]
+    channels: list[tally_tables.MonthRow]
+    responses: list[tally_tables.MonthRow]
+    log: list[worklog.WorklogRow]
+
+
+def _count_in(s: Session, year: int, quarter: int, today: dt.date) -> _Counted:
+    qf = tally.quarter_figures(s, year, quarter, today)
+    return _Counted(qf, tally_report.changes_since_report(s, qf), tally_tables.by_category(s, qf),
+                    tally_tables.by_department(s, qf), tally_tables.by_channel(s, qf),
+                    tally_tables.responses_by_channel(s, qf),
+                    worklog.list_entries(s, qf.period.first, qf.period.last))
+
+
+def _count(db: Database, year: int, quarter: int, today: dt.date) -> _Counted:
+    with db.session() as s:
+        return _count_in(s, year, quarter, today)
+
+
 def write_tally(db: Database, year: int, quarter: int, path: str | os.PathLike[str],
                 today: Optional[dt.date] = None) -> Generator[Progress, None, TallyResult]:
-    """Write the workbook for ``year`` Q``quarter`` to ``path`` (replaced only when complete)."""
+    """Write the workbook for ``year`` Q``quarter`` to ``path`` (replaced only when complete).
+
+    The figures and tables are counted in a second thread while this one writes the detail
+    list: SQLite runs without Python's lock, so the two overlap on a two-core PC. They are
+    two read transactions; if the register changed between them (the list and the figures
+    disagree), the figures are counted again in the list's own transaction.
+    """
     today = today or dt.date.today()
     target = check_target(path)
-    if not tally.quarter_period(year, quarter, today).started:
-        from deskapp.core.errors import DeskError
-
+    period = tally.quarter_period(year, quarter, today)
+    if not period.started:
         raise DeskError(f"{year}年第{quarter}季度尚未开始，无法统计。")
-    with db.session() as s:
-        yield 0, 100, "正在统计各项数字…"
-        qf = tally.quarter_figures(s, year, quarter, today)
+    yield 0, 100, "正在统计各项数字…"
+    with ThreadPoolExecutor(max_workers=1) as pool, db.session() as s:
+        counting = pool.submit(_count, db, year, quarter, today)
         report = tally_report.report_info(s, year, quarter)
-        changes = tally_report.changes_since_report(s, qf)
+        head = heading(settings.get(s, "org_name") or "", year, quarter, today, report)
         cal = WorkCalendar.load(s)
-        categories = tally_tables.by_category(s, qf)
-        n_detail = tally_tables.count_detail(s, qf.period)
-        total = n_detail + 6 * STEP_ROWS
-        yield STEP_ROWS, total, "正在统计分类、科室和渠道…"
-        departments = tally_tables.by_department(s, qf)
-        channels = tally_tables.by_channel(s, qf), tally_tables.responses_by_channel(s, qf)
-        late = tally_tables.late_rows(s, qf.period, cal)
-        log = worklog.list_entries(s, qf.period.first, qf.period.last)
-        head = heading(settings.get(s, "org_name") or "", qf, today, report)
-        yield 2 * STEP_ROWS, total, "正在生成工作表…"
+        n_detail = tally_tables.count_detail(s, period)
+        total = n_detail + 4 * STEP_ROWS
         with atomic_output(target) as folder:
             wb = Workbook()
-            sheets.summary(wb.active, head, qf, tally_tables.by_group(categories))
-            sheets.categories(wb.create_sheet("分类统计"), head, qf, categories)
-            sheets.departments(wb.create_sheet("科室统计"), head, departments)
-            sheets.channels(wb.create_sheet("渠道统计"), head, qf, *channels)
+            front = [wb.active, wb.create_sheet("分类统计"), wb.create_sheet("科室统计"), wb.create_sheet("渠道统计")]
             detail = sheets.detail_sheet(wb, head, folder)
-            for n, row in enumerate(tally_tables.detail_rows(s, qf.period, cal), start=1):
+            for n, row in enumerate(tally_tables.detail_rows(s, period, cal), start=1):
                 detail.add(sheets.detail_values(n, row))
                 if n % STEP_ROWS == 0:
-                    yield 2 * STEP_ROWS + n, total, f"正在写入明细（{n}/{n_detail}）…"
+                    yield STEP_ROWS + n, total, f"正在写入明细（{n}/{n_detail}）…"
+            yield n_detail + STEP_ROWS, total, "正在写入超期清单…"
+            late = tally_tables.late_rows(s, period, cal)
             streamed = [detail, sheets.late_sheet(wb, head, folder, late)]
-            sheets.worklog_sheet(wb.create_sheet("工作记录"), head, log)
-            if changes is not None and changes.any:
-                sheets.changes_sheet(wb.create_sheet("上报后变更"), head, changes)
-            yield total - 3 * STEP_ROWS, total, "正在保存工作簿…"
+            counted = counting.result()
+            if not _agrees(counted.figures, detail.count, len(late)):
+                counted = _count_in(s, year, quarter, today)
+            yield n_detail + 2 * STEP_ROWS, total, "正在生成汇总和统计表…"
+            _front(front, head, counted)
+            sheets.worklog_sheet(wb.create_sheet("工作记录"), head, counted.log)
+            if counted.changes is not None and counted.changes.any:
+                sheets.changes_sheet(wb.create_sheet("上报后变更"), head, counted.changes)
+            yield n_detail + 3 * STEP_ROWS, total, "正在保存工作簿…"
             _save(wb, folder, streamed)
         yield total, total, "已完成。"
-    return TallyResult(target, qf, report, changes, detail.count, len(late))
+    return TallyResult(target, counted.figures, report, counted.changes, detail.count, len(late))
+
+
+def _agrees(qf: QuarterFigures, detail: int, late: int) -> bool:
+    return (qf.value("published_total") == detail
+            and qf.value("late_published") + qf.value("overdue_unpublished") == late)
+
+
+def _front(front: list, head: tuple[str, str], c: _Counted) -> None:  # type: ignore[type-arg]
+    summary, categories, departments, channels = front
+    sheets.summary(summary, head, c.figures, tally_tables.by_group(c.categories))
+    sheets.categories(categories, head, c.figures, c.categories)
+    sheets.departments(departments, head, c.departments)
+    sheets.channels(channels, head, c.figures, c.channels, c.responses)
 
 
 def _save(wb: Workbook, folder: Path, streamed: list[StreamedSheet]) -> None:
