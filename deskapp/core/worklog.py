@@ -263,3 +263,47 @@ def remove_attachment(session: Session, db: Database, actor: Actor, entry_id: in
     files.remove_attachment(session, db, actor, attachment_id)
     audit.record(session, actor, "detach", "worklog", entry_id,
                  {"attachment_id": attachment_id, "filename": info.filename}, None)
+
+
+# --- demo entries (for core.demo) ---------------------------------------------------------------
+
+_DEMO_TITLES = {
+    "meeting": ["召开政务公开工作领导小组会议", "召开季度政府信息公开工作推进会", "召开政务公开工作例会"],
+    "training": ["组织信息员政务公开业务培训", "开展《政府信息公开条例》专题学习", "参加区政务公开业务培训"],
+    "publicity": ["开展政务公开日宣传活动", "举办“政务公开进社区”专题讲座"],
+    "response": ["关于小区加装电梯进度的回复", "关于低保申请条件的答复", "关于道路施工时间的回复",
+                 "关于垃圾分类投放点设置的答复"],
+    "hearing": ["召开老旧小区改造居民座谈会", "召开停车收费标准听证会"],
+    "supervision": ["邀请人大代表、政协委员评议政务公开工作", "开展政务公开群众满意度测评"],
+}
+_DEMO_QA = [("小区加装电梯什么时候开工？", "经街道与施工单位确认，预计下月开工，届时将在小区公示栏公告。"),
+            ("申请低保需要哪些材料？", "需提供户口簿、身份证及家庭收入证明，可到社区便民服务站办理。"),
+            ("门前道路施工要持续多久？", "施工期约三十天，夜间不施工，详见街道网站公告。")]
+
+
+def add_demo_entries(session: Session, year: int, today: dt.date, seed: int = 1,
+                     per_month: int = 4, actor: Actor = audit.SYSTEM) -> int:
+    """A year of work log entries (marked is_demo) for the demo database; one audit event."""
+    import random
+
+    rng = random.Random(seed)
+    kinds = list(KINDS)
+    weights = [3, 2, 1, 3, 1, 1]
+    n = 0
+    for month in range(1, 13):
+        for _ in range(per_month):
+            day = dt.date(year, month, rng.randint(1, 28))
+            if day > today:
+                continue
+            kind = rng.choices(kinds, weights)[0]
+            entry = WorklogEntry(day=day, kind=kind, title=rng.choice(_DEMO_TITLES[kind]),
+                                 participants="街道班子成员、各科室负责人、信息员", note="", is_demo=True,
+                                 created_by=actor.name)
+            if kind == "response":
+                entry.channel = rng.choice(list(CHANNELS))
+                entry.question, entry.reply = rng.choice(_DEMO_QA)
+            session.add(entry)
+            n += 1
+    session.flush()
+    audit.record(session, actor, "demo_worklog", "worklog", None, None, {"entries": n, "year": year})
+    return n

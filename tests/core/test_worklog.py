@@ -151,3 +151,15 @@ def test_migration_0004_goes_down_and_up_again(db):
         assert mine <= set(inspect(conn).get_table_names())
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert not [d for d in diffs if any(t in str(d) for t in mine)]
+
+
+def test_demo_entries_feed_the_tally(db, today):
+    from deskapp.core import tally
+
+    with db.session() as s:
+        n = worklog.add_demo_entries(s, 2026, today, seed=2)
+        qf = tally.quarter_figures(s, 2026, 3, today)
+        rows = worklog.list_entries(s)
+    assert n == len(rows) > 30 and all(r.day <= today for r in rows)
+    assert all(r.channel and r.question and r.reply for r in rows if r.kind == "response")
+    assert qf.value("responses", "ytd") == sum(1 for r in rows if r.kind == "response" and r.day.month <= 9)
