@@ -114,6 +114,8 @@ class WorklogTab(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 100), (1, 140), (3, 110), (4, 60), (5, 180), (6, 60)):
+            self.view.setColumnWidth(column, width)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
