@@ -158,12 +158,21 @@ def _check_staffed(session: Session, steps: list[ItemStep]) -> None:
                                         "请先在“审核流程”设置中指定人员后再送审。"})
 
 
+def can_submit(session: Session, item: Item) -> bool:
+    """Drafts and returned items; also one marked 审核中 with no step recorded (an imported
+    ledger's), which could otherwise never move."""
+    if item.status in SUBMITTABLE:
+        return True
+    review = session.get(ItemReview, item.id)
+    return item.status == "in_review" and (review is None or review.current_position is None)
+
+
 def submit(session: Session, actor: Actor, item_id: int, expected_version: Optional[int],
            today: Optional[dt.date] = None) -> Outcome:
     """送审: a draft or a returned item enters the first step (again)."""
     today = today or dt.date.today()
     item = _item(session, item_id, expected_version)
-    if item.status not in SUBMITTABLE:
+    if not can_submit(session, item):
         raise ValidationError({"status": f"“{STATUSES[item.status]}”的信息不能送审，只有草稿或已退回的信息可以送审。"})
     if not item.title.strip():
         raise ValidationError({"title": "请先填写标题再送审。"})

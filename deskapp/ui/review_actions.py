@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from deskapp.core import workflow
 from deskapp.core.errors import DeskError
+from deskapp.core.review_queue import DRAFTS
 from deskapp.ui.review_dialogs import PaperDialog, PaperInput, PublishDialog, PublishInput, Signature, SignDialog
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class ReviewActions:
 
     # --- the actions -----------------------------------------------------------------------
     def submit(self) -> None:
-        rows = [r for r in self.tab.selected_rows() if r.status in workflow.SUBMITTABLE]
+        rows = [r for r in self.tab.selected_rows() if r.status in workflow.SUBMITTABLE or r.group == DRAFTS]
         if not rows or self.ctx.read_only:
             return
         outcomes = self.tab.run(_submit_all, self.ctx.actor, [(r.item_id, r.version) for r in rows], self._today())
@@ -65,7 +66,7 @@ class ReviewActions:
             self.tab.select_items([o.item_id for o in outcomes])
 
     def approve(self) -> None:
-        rows = [r for r in self.tab.selected_rows() if r.status == "in_review"]
+        rows = [r for r in self.tab.selected_rows() if r.status == "in_review" and r.position]
         if not rows or self.ctx.read_only:
             return
         if len(rows) > 1:

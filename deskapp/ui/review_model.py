@@ -1,24 +1,35 @@
-"""The review queue as a two-level tree: groups (待初审 / 待保密审查 / … / 待发布 / 已退回 /
-草稿) and their items. Holds plain :class:`~deskapp.core.review_queue.QueueRow` objects; no
-QStandardItem per cell, so thousands of waiting items load quickly."""
+"""The review queue as one flat table: a header row per group (待初审 / 待保密审查 / … / 待发布 /
+已退回 / 草稿, spanning the columns, click to fold) followed by its items.
+
+Flat rather than a tree so the view asks only for the rows on screen: a QTreeView lays out
+every expanded row through Python calls, which cost more than the queue's queries on a
+desk with thousands of items waiting. Holds plain :class:`~deskapp.core.review_queue.QueueRow`
+objects, no QStandardItem per cell.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from deskapp.core.review_queue import QueueGroup, QueueRow
 from deskapp.ui.register_model import LATE_BG, LATE_FG, SOON_BG, SOON_FG
 
 HEADERS = ["信息名称", "承办科室", "经办人", "本步已等待", "公开期限", "审批人"]
+COLUMNS = len(HEADERS)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueRow of an item row
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "late" / "soon" / "blocked" / ""
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 3  # the group key of a header row
 BLOCKED_FG = QColor("#a1121b")
-_NO_GROUP = 0xFFFFFFFF  # internalId of a group row (items carry their group's index)
+GROUP_BG = QColor("#eef1f5")
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_GROUP_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once, not per call
 
-Index = QModelIndex | QPersistentModelIndex
+Index = Union[QModelIndex, QPersistentModelIndex]
+Entry = Union[QueueGroup, QueueRow]
 
 
 def row_state(row: QueueRow) -> str:
@@ -38,41 +49,51 @@ def cells(row: QueueRow) -> list[str]:
     else:
         people = "、".join(row.deciders) if row.status == "in_review" else ""
     waited = f"{row.waited} 个工作日" if row.since else ""
-    return [row.title, row.department, row.drafter, waited, due, people]
+    return ["    " + row.title, row.department, row.drafter, waited, due, people]
 
 
-class ReviewQueueModel(QAbstractItemModel):
+class ReviewQueueModel(QAbstractTableModel):
     def __init__(self, parent: Optional[Any] = None):
         super().__init__(parent)
         self.groups: list[QueueGroup] = []
+        self.folded: set[str] = set()
+        self.entries: list[Entry] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
 
-    def set_groups(self, groups: list[QueueGroup]) -> None:
+    def set_groups(self, groups: list[QueueGroup], folded: Optional[set[str]] = None) -> None:
         self.beginResetModel()
         self.groups = groups
+        if folded is not None:
+            self.folded = set(folded)
+        self._build()
         self.endResetModel()
 
-    # --- structure ------------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, _NO_GROUP)
-        return self.createIndex(row, column, parent.row())
+    def _build(self) -> None:
+        entries: list[Entry] = []
+        for group in self.groups:
+            entries.append(group)
+            if group.key not in self.folded:
+                entries.extend(group.rows)
+        self.entries = entries
 
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid() or index.internalId() == _NO_GROUP:
-            return QModelIndex()
-        return self.createIndex(int(index.internalId()), 0, _NO_GROUP)
+    def set_folded(self, key: str, folded: bool) -> None:
+        if (key in self.folded) == folded:
+            return
+        self.beginResetModel()
+        (self.folded.add if folded else self.folded.discard)(key)
+        self._build()
+        self.endResetModel()
 
+    def toggle(self, key: str) -> None:
+        self.set_folded(key, key not in self.folded)
+
+    # --- the table ------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self.groups)
-        if parent.internalId() == _NO_GROUP and parent.column() == 0:
-            return len(self.groups[parent.row()].rows)
-        return 0
+        return 0 if parent.isValid() else len(self.entries)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return len(HEADERS)
+        return 0 if parent.isValid() else COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -81,57 +102,69 @@ class ReviewQueueModel(QAbstractItemModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.internalId() == _NO_GROUP:
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _GROUP_FLAGS if isinstance(self.entries[index.row()], QueueGroup) else _ITEM_FLAGS
 
-    # --- data -----------------------------------------------------------------------------
     def row_at(self, index: Index) -> Optional[QueueRow]:
-        if not index.isValid() or index.internalId() == _NO_GROUP:
+        if not index.isValid():
             return None
-        return self.groups[int(index.internalId())].rows[index.row()]
+        entry = self.entries[index.row()]
+        return entry if isinstance(entry, QueueRow) else None
+
+    def group_at(self, index: Index) -> Optional[QueueGroup]:
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        return entry if isinstance(entry, QueueGroup) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if index.internalId() == _NO_GROUP:
-            return self._group_data(index, role)
-        row = self.groups[int(index.internalId())].rows[index.row()]
+        entry = self.entries[index.row()]
+        if isinstance(entry, QueueGroup):
+            return self._group_data(entry, index.column(), role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return cells(row)[index.column()]
+            return cells(entry)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.index_no}\n{row.title}" if index.column() == 0 else cells(row)[index.column()]
+            return f"{entry.index_no}\n{entry.title}" if index.column() == 0 else cells(entry)[index.column()]
         if role == ROW_ROLE:
-            return row
-        state = row_state(row)
+            return entry
+        if role not in (STATE_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        state = row_state(entry)
         if role == STATE_ROLE:
             return state
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(LATE_BG) if state == "late" else QBrush(SOON_BG) if state == "soon" else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if state == "blocked":
-                return QBrush(BLOCKED_FG)
-            return QBrush(LATE_FG) if state == "late" else QBrush(SOON_FG) if state == "soon" else None
-        return None
+        if state == "blocked":
+            return QBrush(BLOCKED_FG)
+        return QBrush(LATE_FG) if state == "late" else QBrush(SOON_FG) if state == "soon" else None
 
-    def _group_data(self, index: Index, role: int) -> Any:
-        group = self.groups[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            return f"{group.label}（{len(group.rows)}）"
+    def _group_data(self, group: QueueGroup, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and column == 0:
+            mark = "▸" if group.key in self.folded else "▾"
+            return f"{mark} {group.label}（{group.count_text}）"
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(GROUP_BG)
+        if role == GROUP_ROLE:
+            return group.key
         return None
 
     # --- finding --------------------------------------------------------------------------
+    def group_of(self, item_id: int) -> Optional[QueueGroup]:
+        return next((g for g in self.groups if any(r.item_id == item_id for r in g.rows)), None)
+
     def index_of(self, item_id: int) -> QModelIndex:
-        for g, group in enumerate(self.groups):
-            for r, row in enumerate(group.rows):
-                if row.item_id == item_id:
-                    return self.index(r, 0, self.index(g, 0))
+        for n, entry in enumerate(self.entries):
+            if isinstance(entry, QueueRow) and entry.item_id == item_id:
+                return self.index(n, 0)
         return QModelIndex()
+
+    def group_rows(self) -> list[int]:
+        """Table rows that are group headers (the view spans them)."""
+        return [n for n, e in enumerate(self.entries) if isinstance(e, QueueGroup)]
 
     def total(self) -> int:
         return sum(len(g.rows) for g in self.groups)

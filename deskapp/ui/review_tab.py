@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTableView,
     QTextBrowser,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from deskapp.core import workflow
 from deskapp.core.errors import DeskError
 from deskapp.core.review_detail import ItemDetail, item_detail
-from deskapp.core.review_queue import RETURNED, TO_PUBLISH, QueueRow, grouped, queue_rows
+from deskapp.core.review_queue import DRAFTS, RETURNED, TO_PUBLISH, QueueRow, grouped, queue_rows
 from deskapp.ui.context import AppContext
 from deskapp.ui.review_actions import ReviewActions
 from deskapp.ui.review_model import ReviewQueueModel
@@ -70,18 +70,37 @@ class ReviewTab(QWidget):
         self._update_buttons()
 
     # --- building ----------------------------------------------------------------------------
-    def _make_view(self) -> QTreeView:
-        view = QTreeView(self)
+    def _make_view(self) -> QTableView:
+        view = QTableView(self)
         view.setModel(self.model)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setUniformRowHeights(True)
-        view.setAllColumnsShowFocus(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+        view.horizontalHeader().setHighlightSections(False)
+        view.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
             view.setColumnWidth(column, width)
+        # Group header rows span the table; a click folds or unfolds the group.
+        self.model.modelReset.connect(self._span_groups)
+        view.clicked.connect(self._header_clicked)
         return view
+
+    def _span_groups(self) -> None:
+        self.view.clearSpans()
+        for row in self.model.group_rows():
+            self.view.setSpan(row, 0, 1, self.model.columnCount())
+
+    def _header_clicked(self, index: QModelIndex) -> None:
+        group = self.model.group_at(index)
+        if group is not None:
+            keep = [r.item_id for r in self.selected_rows()]
+            self.model.toggle(group.key)
+            self.select_items(keep)
 
     BUTTONS: list[tuple[str, str, str, str]] = [
         # key, label, shortcut, method
@@ -179,12 +198,12 @@ class ReviewTab(QWidget):
         with self.ctx.db.session() as s:
             rows = queue_rows(s, self.ctx.today(), person, include_drafts=self.drafts.isChecked())
             groups = grouped(s, rows) if person is None else [g for g in grouped(s, rows) if g.rows]
-        self.model.set_groups(groups)
-        self.view.expandAll()
+        # Drafts start folded: they wait for their drafter, not for a reviewer.
+        self.model.set_groups(groups, None if self.loaded else {DRAFTS})
         self.loaded = True
-        waiting = sum(len(g.rows) for g in groups if g.key not in (TO_PUBLISH, RETURNED, "drafts"))
+        waiting = sum(len(g.rows) for g in groups if g.key not in (TO_PUBLISH, RETURNED, DRAFTS))
         late = sum(r.late for g in groups for r in g.rows)
-        self.count_label.setText(f"审核中 {waiting} 条，共 {self.model.total()} 条，超期 {late} 条")
+        self.count_label.setText(f"审核中 {waiting} 条，超期 {late} 条")
         blocked = sorted({r.group for g in groups for r in g.rows if r.blocked})
         self.blocked_label.setText(
             f"“{'、'.join(blocked)}”没有在职的审批人，相关信息无法推进，请在“审核流程”设置中指定人员。"
@@ -198,6 +217,10 @@ class ReviewTab(QWidget):
         view's setCurrentIndex would read the keyboard, and with Ctrl still held after
         Ctrl+Enter it would toggle the selection off again."""
         selection = self.view.selectionModel()
+        for item_id in item_ids:  # e.g. a draft in the folded 草稿 group
+            group = self.model.group_of(item_id)
+            if group is not None:
+                self.model.set_folded(group.key, False)
         chosen = QItemSelection()
         last = QModelIndex()
         for item_id in item_ids:
@@ -243,13 +266,13 @@ class ReviewTab(QWidget):
         rows = self.selected_rows()
         one = rows[0] if len(rows) == 1 else None
         writable = not self.ctx.read_only
-        in_review = bool(rows) and all(r.status == "in_review" for r in rows)
+        in_review = bool(rows) and all(r.status == "in_review" and r.position for r in rows)
         enabled = {
-            "submit": bool(rows) and all(r.status in workflow.SUBMITTABLE for r in rows),
+            "submit": bool(rows) and all(r.group == DRAFTS or r.status in workflow.SUBMITTABLE for r in rows),
             "approve": in_review,
-            "return": bool(one and one.status == "in_review"),
+            "return": bool(one and one.status == "in_review" and one.position),
             "withhold": bool(one and self.detail and self.detail.can_withhold_now),
-            "paper": bool(one and one.status == "in_review"),
+            "paper": bool(one and one.status == "in_review" and one.position),
             "publish": bool(one and one.group == TO_PUBLISH),
         }
         for key, button in self.buttons.items():

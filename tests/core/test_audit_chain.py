@@ -48,6 +48,10 @@ def test_stored_json_is_canonical_text(db):
     "UPDATE audit_event SET at = '2026-01-01 00:00:00.000000' WHERE id = :id",
     "UPDATE audit_event SET entity_id = NULL WHERE id = :id",
     "UPDATE audit_event SET before = NULL WHERE id = :id",
+    "UPDATE audit_event SET after = 12 WHERE id = :id",
+    "UPDATE audit_event SET at = 12345 WHERE id = :id",
+    "UPDATE audit_event SET action = 12 WHERE id = :id",
+    "UPDATE audit_event SET at = 'yesterday' WHERE id = :id",
 ])
 def test_an_edited_row_is_named(db, sql):
     ids = events(db)

@@ -12,6 +12,7 @@ from deskapp.core import review_history as rh
 from deskapp.core import review_queue as rq
 from deskapp.core import workflow
 from deskapp.core.calendar import WorkCalendar
+from deskapp.core.errors import ValidationError
 from deskapp.core.models import Item, Person
 from deskapp.core.review_history import HistoryFilter
 from deskapp.exports.excel.audit_log import write_history
@@ -150,3 +151,19 @@ def test_history_filters_and_excel(db, actor, desk, tmp_path):
     assert values[1][3] == "退回" and "请补充依据" in values[1][6]
     assert values[-1][2] == "=1+1" and ws.cell(row=len(values) + 2, column=3).data_type == "s"
     assert not list(out.parent.glob(".deskapp-*"))
+
+
+def test_in_review_without_steps_is_listed_for_submission(db, actor):
+    """An item marked 审核中 by an imported ledger has no steps: listed to 送审, not lost."""
+    with db.session() as s:
+        staff = make_staff(s)
+        item_id = make_item(s, actor, staff, status="in_review")
+        row = next(r for r in rq.queue_rows(s, TODAY) if r.item_id == item_id)
+        assert (row.group, row.status, row.position) == (rq.DRAFTS, "in_review", None)
+        with pytest.raises(ValidationError):
+            workflow.approve(s, actor, item_id, None, staff.head, PASSWORD, today=TODAY)
+    with db.session() as s:
+        out = workflow.submit(s, actor, item_id, None, today=TODAY)
+        assert out.step == "科室负责人初审"
+        with pytest.raises(ValidationError):
+            workflow.submit(s, actor, item_id, None, today=TODAY)  # now it has its steps
