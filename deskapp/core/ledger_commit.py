@@ -148,7 +148,9 @@ def _audit_creates(session: Session, actor: Actor, ids: list[int], rows: list[di
     prev = audit.last_hash(session)
     events = []
     for item_id, row in zip(ids, rows):
-        after = {f: audit.jsonable(row.get(f)) for f in AUDITED_FIELDS}
+        # Stored with sorted keys, as audit.record stores them: verify_chain's fast path
+        # then hashes the stored text as it is.
+        after = audit.canonical({f: audit.jsonable(row.get(f)) for f in AUDITED_FIELDS})
         event = AuditEvent(at=now, actor_id=actor.id, actor_name=actor.name, action="create",
                            entity="item", entity_id=str(item_id), before=None, after=after,
                            prev_hash=prev)

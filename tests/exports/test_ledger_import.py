@@ -168,6 +168,14 @@ def test_good_rows_only_when_asked(seeded, messy, actor):
     assigned = [i.index_no for k, i in items.items() if k != 5]
     assert len(set(assigned)) == 5 and all(n.startswith("DESK/2026-") for n in assigned)
     assert events[0].action == "import" and events[0].after["imported"] == 6
+    with seeded.engine.connect() as conn:  # stored as audit.record stores: canonical JSON text
+        import json
+
+        from sqlalchemy import text
+
+        stored = [r[0] for r in conn.execute(text("SELECT after FROM audit_event WHERE action='create' "
+                                                  "ORDER BY id DESC LIMIT 6"))]
+    assert all(t == json.dumps(json.loads(t), sort_keys=True) for t in stored)
     assert [e.action for e in events[1:]] == ["create"] * 6
     n_items, n_events, _ = counts(seeded)
     assert (n_items, n_events) == (before[0] + 6, before[1] + 7)
