@@ -86,7 +86,8 @@ def upgrade() -> None:
                                 name=op.f("fk_item_review_superseded_by_id_item")),
         sa.PrimaryKeyConstraint("item_id", name=op.f("pk_item_review")),
     )
-    op.create_index(op.f("ix_item_review_current_position"), "item_review", ["current_position"])
+    op.create_index("ix_item_review_current_position", "item_review",
+                    ["current_position", "item_id", "step_since"])
     op.create_table(
         "review_decision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -129,7 +130,7 @@ def downgrade() -> None:
     op.drop_table("signin_failure")
     op.drop_index(op.f("ix_review_decision_item_id"), table_name="review_decision")
     op.drop_table("review_decision")
-    op.drop_index(op.f("ix_item_review_current_position"), table_name="item_review")
+    op.drop_index("ix_item_review_current_position", table_name="item_review")
     op.drop_table("item_review")
     op.drop_index(op.f("ix_item_step_person_person_id"), table_name="item_step_person")
     op.drop_table("item_step_person")

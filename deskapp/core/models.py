@@ -301,9 +301,12 @@ class ItemReview(Base):
     """Where an item is in its review, and how it ended."""
 
     __tablename__ = "item_review"
+    # Covering the queue's read of "what is in review, at which step, since when" (no table
+    # rows touched for the 95 % of items whose review is over).
+    __table_args__ = (Index("ix_item_review_current_position", "current_position", "item_id", "step_since"),)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
     round: Mapped[int] = mapped_column(default=0)  # 1 at first submission, +1 per resubmission
-    current_position: Mapped[Optional[int]] = mapped_column(index=True)  # None: not in review
+    current_position: Mapped[Optional[int]] = mapped_column()  # None: not in review
     step_since: Mapped[Optional[dt.date]] = mapped_column(Date)  # arrived at the current step
     submitted_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     outcome: Mapped[Optional[str]] = mapped_column(String(10))  # approved / withheld
