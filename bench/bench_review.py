@@ -271,8 +271,8 @@ def main() -> int:
                       + text + "\n\n"
                       "What makes it fast: the queue is four queries over the whole table (in-review items with their "
                       "current step, their deciders, approved and returned/draft items), not one per item; working days "
-                      "waited come from a prefix count of working days (bisect), not a day-by-day walk; the tree model "
-                      "holds plain rows. The batch checks the password once (scrypt ≈ 50 ms) and writes 200 decisions, "
+                      "waited come from a prefix count of working days (bisect), not a day-by-day walk; the flat table model "
+                      "holds plain rows and the view asks only for the rows on screen. The batch checks the password once (scrypt ≈ 50 ms) and writes 200 decisions, "
                       "200 item updates and 200 chained events in one transaction. `verify` reads raw rows through the "
                       "driver and hashes the stored canonical JSON text without parsing it (events written by `record` "
                       "have their keys sorted), so one event costs a string join and a sha256.\n")
