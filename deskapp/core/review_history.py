@@ -13,7 +13,7 @@ from typing import Any, Optional
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.models import AuditEvent, Item, ItemReview, ReviewDecision
+from deskapp.core.models import AuditEvent, Item, ItemReview, Person, ReviewDecision
 from deskapp.core.vocab import ATTRIBUTES, STATUSES
 from deskapp.core.workflow import DECISIONS, MODES, deciders_of, steps_of
 
@@ -40,6 +40,15 @@ FIELDS = {
     "withheld_reason": "不予公开理由", "formed_on": "形成日期", "changed_on": "变更日期", "name": "名称",
     "active": "在用", "roles": "角色", "filename": "文件名", "failed_logins": "连续输错次数",
     "purpose": "用途", "revision_no": "修订版次", "operator": "操作人",
+    "index_no": "索引号", "doc_no": "文号", "kind": "类别", "catalogue_id": "目录条目编号",
+    "department_id": "科室编号", "drafter_id": "经办人编号", "content": "正文", "summary": "摘要",
+    "scope": "公开范围", "notice_start": "公示开始", "notice_end": "公示结束", "notice_days": "公示天数",
+    "notice_day_kind": "公示期计算", "posted_on": "张贴日期", "posted_board": "公示栏", "removed_on": "撤下日期",
+    "validity": "有效性", "valid_from": "生效日期", "valid_until": "失效日期", "interpretation_id": "解读稿编号",
+    "url": "网址", "source_file": "导入文件", "source_row": "导入行号", "due_provisional": "期限暂定",
+    "days_late": "超期工作日", "phone": "电话", "department": "科室", "sort_order": "排序",
+    "password_set": "已设签批密码", "steps": "审核步骤", "forbid_self_approval": "禁止审批本人起草",
+    "decided_step": "审核步骤",
 }
 _VALUE_LABELS = {"status": STATUSES, "decision": DECISIONS, "mode": MODES, "attribute": ATTRIBUTES}
 _SKIPPED = {"version", "round", "person_id", "scan_attachment_id", "updated_at"}
@@ -174,6 +183,7 @@ class HistoryRow:
     entity: str
     entity_id: str
     details: str
+    subject: str = ""  # the item's title, the person's name … as it is now ("" when gone)
 
     @property
     def action_label(self) -> str:
@@ -209,6 +219,8 @@ def describe(before: Optional[dict[str, Any]], after: Optional[dict[str, Any]]) 
         if key in before and key in after and before[key] != after[key]:
             parts.append(f"{label}：{_value(key, before[key])} → {_value(key, after[key])}")
         elif key in after and key not in before:
+            if after[key] in (None, "", [], {}, False):
+                continue  # a new record: its empty fields say nothing
             parts.append(f"{label}：{_value(key, after[key])}")
         elif key in before and key not in after:
             parts.append(f"{label}：{_value(key, before[key])}（删除前）")
@@ -233,8 +245,26 @@ def history(session: Session, f: HistoryFilter, limit: int = HISTORY_LIMIT) -> l
         stmt = stmt.where(AuditEvent.at >= start)
     if end is not None:
         stmt = stmt.where(AuditEvent.at < end)
+    events = list(session.scalars(stmt))
+    names = _subjects(session, events)
     return [HistoryRow(e.id, to_local(e.at), e.actor_name, e.action, e.entity, e.entity_id or "",
-                       describe(e.before, e.after)) for e in session.scalars(stmt)]
+                       describe(e.before, e.after), names.get((e.entity, e.entity_id or ""), ""))
+            for e in events]
+
+
+def _subjects(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """What each event is about, by name: item titles and people's names, in two queries."""
+    out: dict[tuple[str, str], str] = {}
+    for entity, model, column in (("item", Item, Item.title), ("person", Person, Person.name)):
+        ids = {int(e.entity_id) for e in events if e.entity == entity and (e.entity_id or "").isdigit()}
+        for chunk in _chunks(sorted(ids), 900):
+            for pk, name in session.execute(select(model.id, column).where(model.id.in_(chunk))):
+                out[(entity, str(pk))] = name
+    return out
+
+
+def _chunks(values: list[int], size: int) -> list[list[int]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def find_items(session: Session, text: str, limit: int = 50) -> list[tuple[int, str, str]]:

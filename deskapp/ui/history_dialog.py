@@ -31,7 +31,7 @@ from deskapp.core.review_history import HISTORY_LIMIT, HistoryFilter, HistoryRow
 from deskapp.ui.context import AppContext
 from deskapp.ui.review_dialogs import pydate, qdate
 
-HEADERS = ["时间", "操作人", "操作", "对象", "编号", "内容"]
+HEADERS = ["时间", "操作人", "操作", "对象", "编号", "名称", "内容"]
 
 
 class HistoryModel(QAbstractTableModel):
@@ -59,7 +59,8 @@ class HistoryModel(QAbstractTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         r = self.rows[index.row()]
-        values = [r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action_label, r.entity_label, r.entity_id, r.details]
+        values = [r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action_label, r.entity_label, r.entity_id,
+                  r.subject, r.details]
         return values[index.column()]
 
 
@@ -88,8 +89,10 @@ class HistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate([150, 80, 110, 80, 70]):
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        for column, width in enumerate([150, 70, 100, 70, 50, 220]):
             self.table.setColumnWidth(column, width)
         self._layout()
         self._fill_people()

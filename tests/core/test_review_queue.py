@@ -138,6 +138,7 @@ def test_history_filters_and_excel(db, actor, desk, tmp_path):
         found = rh.find_items(s, "退回的")
     assert {r.action for r in by_head} == {"approve"} and len(by_head) == 3
     assert [r.action_label for r in on_item] == ["退回", "同意", "送审", "新建"]
+    assert {r.subject for r in on_item} == {"退回的信息"}
     assert "意见：请补充依据" in on_item[0].details and "状态：审核中 → 已退回" in on_item[0].details
     assert none_yet == [] and len(today_only) > 10
     assert [f[0] for f in found] == [ids["退回"]]
@@ -147,8 +148,8 @@ def test_history_filters_and_excel(db, actor, desk, tmp_path):
     write_history(rows, out)
     ws = load_workbook(out).active
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    assert values[0] == ["编号", "时间", "操作人", "操作", "对象", "对象编号", "内容"]
-    assert values[1][3] == "退回" and "请补充依据" in values[1][6]
+    assert values[0] == ["编号", "时间", "操作人", "操作", "对象", "对象编号", "名称", "内容"]
+    assert values[1][3] == "退回" and values[1][6] == "退回的信息" and "请补充依据" in values[1][7]
     assert values[-1][2] == "=1+1" and ws.cell(row=len(values) + 2, column=3).data_type == "s"
     assert not list(out.parent.glob(".deskapp-*"))
 

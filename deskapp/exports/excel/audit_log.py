@@ -23,6 +23,7 @@ COLUMNS = [
     Col("操作", "text", 8, 18),
     Col("对象", "text", 6, 14),
     Col("对象编号", "center", 6, 12),
+    Col("名称", "wrap", 20, 40),
     Col("内容", "wrap", 30, 70),
 ]
 
@@ -37,7 +38,7 @@ def write_history(rows: Sequence[HistoryRow], path: str | os.PathLike[str], titl
     widths = [0.0] * len(COLUMNS)
     for n, r in enumerate(rows, start=first + 1):
         values = [r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action_label, r.entity_label,
-                  r.entity_id, r.details]
+                  r.entity_id, r.subject, r.details]
         for i, (col, value) in enumerate(zip(COLUMNS, values), start=1):
             put(ws, n, i, value, col.kind)
             widths[i - 1] = max(widths[i - 1], text_width(value))
@@ -46,7 +47,7 @@ def write_history(rows: Sequence[HistoryRow], path: str | os.PathLike[str], titl
             ws.row_dimensions[n].height = height
     set_widths(ws, COLUMNS, widths)
     last = first + max(len(rows), 1)
-    print_setup(ws, first, landscape=True, filter_ref=f"A{first}:G{last}")
+    print_setup(ws, first, landscape=True, filter_ref=f"A{first}:H{last}")
     with atomic_output(path) as folder:
         wb.save(folder / "out.xlsx")
     return Path(path)
