@@ -162,6 +162,21 @@ class ReviewActions:
         self.tab.show_status(f"审批表已保存：{path}")
         self.open_file(path)
 
+    def open_attachment(self, link: str) -> None:
+        """An attachment link of the item pane ("att:ID"): a copy in the temp folder, opened."""
+        if not link.startswith("att:") or not link[4:].isdigit():
+            return
+        from deskapp.core import files
+
+        try:
+            with self.ctx.db.session() as s:
+                info = files.get_attachment(s, int(link[4:]))
+            path = files.export_copy(self.ctx.db, info, os.path.join(tempfile.gettempdir(), "deskapp-附件"))
+        except DeskError as exc:
+            self.ctx.messages.warn(self.tab, exc.message)
+            return
+        self.open_file(str(path))
+
     # --- helpers ---------------------------------------------------------------------------
     def _single_in_review(self):  # type: ignore[no-untyped-def]
         rows = self.tab.selected_rows()

@@ -59,7 +59,8 @@ def detail_html(d: ItemDetail) -> str:
         *([_field("发布", f"{d.published_on}（{d.compliance_label}）")] if d.published_on else []),
     ])
     body = d.content if len(d.content) <= CONTENT_LIMIT else d.content[:CONTENT_LIMIT] + "……（正文较长，未全部显示）"
-    files = "".join(f"<li>{_e(a.filename)}（{human_size(a.size)}{'，审批单扫描件' if a.purpose == 'scan' else ''}）</li>"
+    files = "".join(f"<li><a href='att:{a.id}'>{_e(a.filename)}</a>（{human_size(a.size)}"
+                    f"{'，审批单扫描件' if a.purpose == 'scan' else ''}）</li>"
                     for a in d.attachments) or "<li>无</li>"
     history = "".join(_entry(e) for e in d.timeline) or "<li>无</li>"
     return (f"{head}<table cellspacing='2'>{fields}</table>"

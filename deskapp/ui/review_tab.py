@@ -53,6 +53,7 @@ class ReviewTab(QWidget):
         self.view = self._make_view()
         self.pane = QTextBrowser(self)
         self.pane.setOpenLinks(False)
+        self.pane.anchorClicked.connect(lambda url: self.ops.open_attachment(url.toString()))
         self.who = QComboBox(self)
         self.drafts = QCheckBox("显示草稿", self)
         self.drafts.setChecked(True)

@@ -249,3 +249,24 @@ def test_read_only_disables_decisions_but_not_the_form(qtbot, db, desk, tmp_path
 def test_menu_actions(qtbot, db, desk):
     tab = make_tab(qtbot, db)
     assert [a.text() for a in tab.menu_actions()] == ["操作记录…", "今日待办…", "待我审批", "审核流程与签批密码…"]
+
+
+def test_attachment_link_opens_a_copy(qtbot, db, desk, tmp_path):
+    staff, ids = desk
+    scan = tmp_path / "审批单 扫描.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    with db.session() as s:
+        workflow.submit(s, Actor(None, "x"), ids[0], None, today=TODAY)
+        workflow.attach_scan_and_record(s, db, Actor(None, "x"), ids[0], None, staff.head, "approve", "",
+                                        TODAY, str(scan), today=TODAY)
+    tab = make_tab(qtbot, db)
+    tab.select_items([ids[0]])
+    assert "att:" in tab.pane.toHtml()
+    opened = []
+    tab.ops.open_file = opened.append
+    att_id = tab.detail.attachments[0].id
+    tab.ops.open_attachment(f"att:{att_id}")
+    assert opened and opened[0].endswith("审批单 扫描.pdf")
+    assert open(opened[0], "rb").read() == b"%PDF-1.4 scan"
+    tab.ops.open_attachment("att:99999")
+    assert tab.ctx.messages.shown[-1][0] == "warn"
