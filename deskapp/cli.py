@@ -20,6 +20,8 @@ from deskapp.core.errors import DeskError
 # ``func`` on its parser; ``func(args) -> int`` is the exit status.
 COMMAND_MODULES = [
     "deskapp.commands.calendar",
+    "deskapp.commands.demo",
+    "deskapp.commands.items",
     "deskapp.commands.audit",
     "deskapp.commands.form",
     "deskapp.commands.notice",
@@ -59,6 +61,17 @@ def fail(message: str) -> int:
     return 2
 
 
+def _silence_stdout() -> None:
+    """Python would complain once more when it flushes stdout at exit; point it at nothing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capture output)
+        pass
+
+
 def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return func(args)
@@ -66,6 +79,9 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
         return fail(exc.message)
     except KeyboardInterrupt:
         return fail("已中断。")
+    except BrokenPipeError:  # output piped into `head` & co.: they have what they wanted
+        _silence_stdout()
+        return 0
     except OSError as exc:
         return fail(f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}），请检查路径和权限。")
 

@@ -17,7 +17,7 @@ from typing import Iterator
 
 import platformdirs
 from sqlalchemy import ColumnElement, create_engine, event, inspect, literal_column, or_, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,7 @@ from deskapp.core.models import Item
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+FTS_HASHSIZE, FTS_BULK_HASHSIZE = 1024 * 1024, 64 * 1024 * 1024  # FTS5's write buffer
 FTS_MIN_CHARS = 3  # the trigram tokenizer needs three characters; shorter queries use LIKE
 
 
@@ -80,12 +81,17 @@ def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
-    try:
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-    except sqlite3.OperationalError:
-        pass  # a read-only connection cannot change the journal mode; it need not
+    cur.execute("PRAGMA synchronous=NORMAL")
+    # Not journal_mode=WAL here: that rewrites the file header, and a file that turns out
+    # not to be a desk database must be left as it was. _use_wal switches once it is ours.
     cur.close()
+
+
+def _use_wal(db: "Database") -> None:
+    """WAL (persistent in the file) once the database is known to be a desk database."""
+    if db.is_sqlite and not db.read_only:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 def make_engine(target: str, read_only: bool = False) -> Engine:
@@ -166,11 +172,13 @@ def open_database(
     lock = DeskLock(path.with_name(path.name + ".lock")) if (path and take_lock) else None
     if lock is not None:
         lock.acquire()
+    engine = None
     try:
         engine = make_engine(resolved, read_only=read_only)
         data_dir = path.parent if path else user_data_dir()
         db = Database(resolved, engine, path, data_dir, read_only, lock)
         migrate.bring_up_to_date(db)
+        _use_wal(db)
         if seed and not read_only:
             from deskapp.core.bootstrap import ensure_reference_data
 
@@ -179,16 +187,22 @@ def open_database(
         if not read_only:
             refresh_statistics(db)
     except (DatabaseError, OperationalError) as exc:
-        if lock is not None:
-            lock.release()
+        _give_up(engine, lock)
         raise DatabaseOpenError(
             f"无法打开数据库“{path or resolved}”：文件已损坏或不是台账数据库，文件未被改动。"
         ) from exc
     except BaseException:
-        if lock is not None:
-            lock.release()
+        _give_up(engine, lock)
         raise
     return db
+
+
+def _give_up(engine: Engine | None, lock: DeskLock | None) -> None:
+    """Opening failed: close every connection (Windows keeps an open file locked) and the lock."""
+    if engine is not None:
+        engine.dispose()
+    if lock is not None:
+        lock.release()
 
 
 def refresh_statistics(db: Database) -> None:
@@ -262,6 +276,63 @@ def item_search_clause(db: Database, query: str) -> ColumnElement[bool]:
     if db.is_sqlite:
         return or_(*(c.like(pattern, escape="\\") for c in columns))
     return or_(*(c.ilike(pattern, escape="\\") for c in columns))
+
+
+def _fts_trigger(conn: Connection, name: str) -> str | None:
+    """The stored SQL of one of the search index's triggers; None when not SQLite/no index."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).scalar()
+
+
+def _fts_bulk(conn: Connection, statement: str, *params: object) -> None:
+    # A bigger in-memory buffer (default 1 MB) saves FTS5 most of its segment merging:
+    # 100 000 items index in ~3 s instead of ~20 s. Set back to the default afterwards.
+    conn.exec_driver_sql(f"INSERT INTO item_fts(item_fts, rank) VALUES('hashsize', {FTS_BULK_HASHSIZE})")
+    conn.exec_driver_sql(statement, tuple(params))
+    conn.exec_driver_sql(f"INSERT INTO item_fts(item_fts, rank) VALUES('hashsize', {FTS_HASHSIZE})")
+
+
+@contextmanager
+def deferred_item_search_index(session: Session) -> Iterator[None]:
+    """Items INSERTed inside the block are added to the search index in one pass at its end.
+
+    FTS5 indexes one INSERT … SELECT many times faster than row by row through the insert
+    trigger. The trigger is dropped for the block and created again from its own stored
+    SQL, inside the caller's transaction, so a rollback restores it. Only for inserts that
+    give the new items ids above every existing one.
+    """
+    conn = session.connection()
+    ddl = _fts_trigger(conn, "item_fts_ai")
+    if ddl is None:  # not SQLite, or no search index: nothing to defer
+        yield
+        return
+    first = (conn.exec_driver_sql("SELECT max(id) FROM item").scalar() or 0) + 1
+    conn.exec_driver_sql("DROP TRIGGER item_fts_ai")
+    try:
+        yield
+        _fts_bulk(conn, "INSERT INTO item_fts(rowid, title, doc_no, index_no, content)"
+                        " SELECT id, title, doc_no, index_no, content FROM item WHERE id >= ?", first)
+    finally:
+        conn.exec_driver_sql(ddl)
+
+
+@contextmanager
+def rebuilt_item_search_index(session: Session) -> Iterator[None]:
+    """Many items DELETEd inside the block: the search index is rebuilt once from the items
+    left (seconds) instead of being told of each deletion through the trigger (minutes)."""
+    conn = session.connection()
+    ddl = _fts_trigger(conn, "item_fts_ad")
+    if ddl is None:
+        yield
+        return
+    conn.exec_driver_sql("DROP TRIGGER item_fts_ad")
+    try:
+        yield
+        _fts_bulk(conn, "INSERT INTO item_fts(item_fts) VALUES('rebuild')")
+    finally:
+        conn.exec_driver_sql(ddl)
 
 
 def integrity_ok(path: Path) -> bool:

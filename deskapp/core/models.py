@@ -142,10 +142,11 @@ class Item(Base):
     validity: Mapped[Optional[str]] = mapped_column(String(10))  # valid/repealed/expired
     valid_from: Mapped[Optional[dt.date]] = mapped_column(Date)
     valid_until: Mapped[Optional[dt.date]] = mapped_column(Date)
-    interpretation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id"))
+    # Indexed (migration 0005): deleting an item looks up who links to it, row by row.
+    interpretation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id"), index=True)
     url: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(12), default="draft")
-    revision_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id"))
+    revision_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id"), index=True)
     revision_no: Mapped[int] = mapped_column(default=1)
     source_file: Mapped[str] = mapped_column(String(300), default="")  # ledger import
     source_row: Mapped[Optional[int]] = mapped_column()
