@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deskapp.core import audit, demo_text, settings
+from deskapp.core import audit, demo_review, demo_text, settings
 from deskapp.core.audit import Actor
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.db import Database, deferred_item_search_index, rebuilt_item_search_index
@@ -94,6 +94,12 @@ def generate(db: Database, items: int, year: Optional[int] = None, seed: int = 1
         ctx = _context(s, today, year, departments, drafters)
         plans = _plans(rng, ctx, items, year)
         counts = _insert(s, rng, ctx, plans, progress)
+        # Review history for what is past draft: steps, decisions, returns, paper sign-offs,
+        # 不予公开, revisions (engineer D's demo_review; it records its own audit event).
+        review = demo_review.add_review_history(s, today, seed=seed, actor=actor)
+        for old_status, n in review.corrected.items():  # 不予公开 is never published: 已签发
+            counts["status"][old_status] -= n
+            counts["status"]["approved"] += n
         settings.put_many(s, {"demo_loaded": True})
         summary = DemoSummary(
             items=len(plans), year=year, seed=seed, departments_added=depts_added,

@@ -1,26 +1,28 @@
 """Review history for demo data: every demo item gets the steps, decisions and dates its
 status implies — items waiting at every step, returned items with opinions, online and
 纸质签批 decisions, 不予公开 decided at 保密审查, published items with their compliance —
-plus a few revisions made through the real workflow (so the audit log shows them too).
+and a few demo items become revisions (变更) of earlier published ones.
 
 Demo people who review get the password :data:`DEMO_PASSWORD` (shown in the README), so
 anyone trying the desk can sign. Called by :func:`deskapp.core.demo.generate` in its
-transaction after the items are written; bulk inserts keep it fast for 100 000 items, with
-one audit event summing it up (as the demo's items are).
+transaction after the items are written: bulk inserts keep it fast for 100 000 items, the
+same seed gives the same rows (no clock, no random salt), the register keeps its N items,
+and one audit event sums it up (as the demo's items are).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from deskapp.core import audit, passwords, workflow
+from deskapp.core import audit, passwords
 from deskapp.core.audit import Actor
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.models import Item, ItemReview, ItemStep, ItemStepPerson, Person, ReviewDecision
@@ -49,6 +51,8 @@ class ReviewDemoSummary:
     withheld: int
     revisions: int
     by_step: dict[str, int]
+    corrected: dict[str, int] = field(default_factory=dict)  # 不予公开 items the generator had
+    # published: old status → how many became 已签发 (approved), never published
 
 
 class _Writer:
@@ -180,9 +184,11 @@ def _people(s: Session) -> tuple[dict[Optional[int], int], dict[int, str], str]:
     return heads, names, maintainer
 
 
-def _set_demo_passwords(s: Session) -> int:
-    """One hash for every demo reviewer (demo data only: its password is published anyway)."""
-    digest = passwords.hash_password(DEMO_PASSWORD)
+def _set_demo_passwords(s: Session, seed: int) -> int:
+    """One hash for every demo reviewer, its salt derived from the seed so the same seed gives
+    the same rows (demo data only: its password is published anyway)."""
+    salt = hashlib.sha256(f"deskapp-demo-{seed}".encode()).digest()[:passwords.SALT_BYTES]
+    digest = passwords.hash_password(DEMO_PASSWORD, salt=salt)
     ids = [p.id for p in s.scalars(select(Person).where(Person.is_demo.is_(True)))
            if REVIEWER_ROLES & set(p.roles or [])]
     if ids:
@@ -194,7 +200,7 @@ def add_review_history(s: Session, today: dt.date, seed: int = 1, actor: Actor =
                        revisions: int = 3) -> ReviewDemoSummary:
     rng = random.Random(seed * 7919 + 3)
     ensure_flow(s)
-    _set_demo_passwords(s)
+    _set_demo_passwords(s, seed)
     flow = load_flow(s)
     steps = list(flow.steps)
     demo_people = set(s.scalars(select(Person.id).where(Person.is_demo.is_(True))))
@@ -202,7 +208,9 @@ def add_review_history(s: Session, today: dt.date, seed: int = 1, actor: Actor =
     deciders = [[p.id for p in v.deciders if p.id in demo_people] or [p.id for p in v.deciders]
                 for v in steps]
     if not steps or any(not d for d in deciders):
-        raise ValueError("the demo needs a reviewer for every step")  # demo people cover all roles
+        # A flow with a step nobody may decide (a real office's, misconfigured): demo items
+        # in review then show as 审核中 without steps, to be submitted again; nothing fails.
+        return ReviewDemoSummary(0, 0, 0, 0, 0, 0, {})
     heads, names, maintainer = _people(s)
     w = _Writer(s, rng, WorkCalendar.load(s), today, heads, deciders, names, maintainer)
     done = select(ItemReview.item_id)
@@ -210,49 +218,59 @@ def add_review_history(s: Session, today: dt.date, seed: int = 1, actor: Actor =
                             Item.due_on, Item.department_id)
                      .where(Item.is_demo.is_(True), Item.status != "draft", Item.id.not_in(done))
                      .order_by(Item.id)).all()
-    corrected: list[int] = []
+    corrected: Counter[str] = Counter()
+    fixed: list[int] = []
     for row in rows:
         status = _history(w, row, steps)
         if status is not None and status != row[1]:
-            corrected.append(row[0])
+            corrected[row[1]] += 1
+            fixed.append(row[0])
         w.flush()
     w.flush(force=True)
-    if corrected:
-        s.execute(update(Item).where(Item.id.in_(corrected))
-                  .values(status="approved", published_on=None, due_on=None, due_provisional=False))
-    made = _revisions(s, rng, actor, today, revisions, demo_people)
+    if fixed:
+        # updated_at given explicitly: the column's onupdate (now) would make runs differ
+        s.execute(update(Item).where(Item.id.in_(fixed))
+                  .values(status="approved", published_on=None, due_on=None, due_provisional=False,
+                          updated_at=Item.created_at))
+    made = _revisions(s, rng, revisions)
     summary = ReviewDemoSummary(len(rows), w.counts["decisions"], w.counts["paper"], w.counts["returned"],
-                                w.counts["withheld"], made, {v.name: w.counts[v.name] for v in steps})
+                                w.counts["withheld"], made, {v.name: w.counts[v.name] for v in steps},
+                                dict(corrected))
     audit.record(s, actor, "demo_review", "item", None, None, summary.__dict__)
     return summary
 
 
-def _revisions(s: Session, rng: random.Random, actor: Actor, today: dt.date, count: int,
-               demo_people: set[int]) -> int:
-    """A few published demo items revised through the real workflow: one revision waiting at
-    保密审查, one published (its first version superseded), the rest drafts."""
-    candidates = list(s.scalars(select(Item.id).where(Item.is_demo.is_(True), Item.status == "published",
-                                                      Item.published_on < today, Item.revision_of_id.is_(None))
-                                .order_by(Item.id).limit(200)))
-    rng.shuffle(candidates)
-    steps = load_flow(s).steps
+# (original's status, revision's status): a revision under review while its original stays
+# published; a published revision whose original was withdrawn as superseded; a draft one.
+REVISION_SHAPES = [("published", "in_review"), ("withdrawn", "published"), ("published", "draft")]
+
+
+def _revisions(s: Session, rng: random.Random, count: int) -> int:
+    """Turn a few demo items into revisions (变更) of earlier published ones, in place: the
+    register keeps its N items and the run stays reproducible. A revision takes its
+    original's title; its 变更日期 is its own 形成日期 (so its due date stands)."""
+    rows = s.execute(select(Item.id, Item.kind, Item.status, Item.formed_on, Item.published_on,
+                            Item.title, Item.interpretation_id)
+                     .where(Item.is_demo.is_(True), Item.revision_of_id.is_(None)).order_by(Item.id)).all()
+    linked = set(s.scalars(select(Item.interpretation_id).where(Item.interpretation_id.is_not(None))))
+    free = [r for r in rows if r.id not in linked and r.interpretation_id is None]  # keep 解读 pairs
+    used: set[int] = set()
     made = 0
-    for n, item_id in enumerate(candidates[:count]):
-        original = s.get(Item, item_id)
-        assert original is not None and original.published_on is not None
-        changed = max(original.published_on, today - dt.timedelta(days=rng.randint(1, 10)))
-        new = workflow.revise(s, actor, item_id, None, changed, today=today)
-        made += 1
-        if n == 2 or len(steps) < 2:
-            continue
-        workflow.submit(s, actor, new.id, None, today=today)
-        stop = 1 if n == 0 else len(steps)
-        for view in steps[:stop]:
-            signer = next((p for p in view.deciders if p.id != new.drafter_id and p.id in demo_people), None)
-            if signer is None:
+    for original_status, revision_status in REVISION_SHAPES[:count]:
+        originals = [r for r in free if r.status == original_status and r.published_on and r.id not in used]
+        rng.shuffle(originals)
+        for o in originals:
+            revision = next((r for r in free if r.status == revision_status and r.kind == o.kind
+                             and r.id not in used and r.id != o.id and r.formed_on > o.published_on), None)
+            if revision is not None:
                 break
-            workflow.approve(s, Actor(signer.id, signer.name), new.id, None, signer.id, DEMO_PASSWORD,
-                             "同意变更。", today=today)
-        if n == 1 and new.status == "approved":
-            workflow.publish(s, actor, new.id, None, today, list(new.channels or ["政府网站"]), today=today)
+        else:
+            continue
+        s.execute(update(Item).where(Item.id == revision.id).values(
+            revision_of_id=o.id, revision_no=2, title=o.title, changed_on=revision.formed_on,
+            updated_at=Item.created_at))
+        if revision_status == "published":
+            s.execute(update(ItemReview).where(ItemReview.item_id == o.id).values(superseded_by_id=revision.id))
+        used |= {o.id, revision.id}
+        made += 1
     return made

@@ -72,9 +72,11 @@ def _has_scrypt() -> bool:
     return hasattr(hashlib, "scrypt")
 
 
-def hash_password(password: str, *, method: Optional[str] = None) -> str:
-    """``scrypt$n$r$p$salt$key`` or ``pbkdf2_sha256$iterations$salt$key`` (base64 parts)."""
-    salt = os.urandom(SALT_BYTES)
+def hash_password(password: str, *, method: Optional[str] = None, salt: Optional[bytes] = None) -> str:
+    """``scrypt$n$r$p$salt$key`` or ``pbkdf2_sha256$iterations$salt$key`` (base64 parts).
+
+    A fresh random salt unless one is given (only reproducible demo data gives one)."""
+    salt = salt if salt is not None else os.urandom(SALT_BYTES)
     secret = password.encode("utf-8")
     method = method or ("scrypt" if _has_scrypt() else "pbkdf2_sha256")
     if method == "scrypt":

@@ -93,3 +93,47 @@ def test_running_twice_adds_nothing_new(demo_db):
         before = s.scalar(select(func.count()).select_from(ReviewDecision))
         again = add_review_history(s, TODAY, revisions=0)
         assert again.items == 0 and s.scalar(select(func.count()).select_from(ReviewDecision)) == before
+
+
+def _rows(db, table, order="id"):
+    from sqlalchemy import text
+
+    with db.session() as s:
+        return [tuple(r) for r in s.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))]
+
+
+def test_demo_generator_gives_every_view_something(db):
+    from deskapp.core import demo
+
+    demo.generate(db, 600, seed=4, today=TODAY)
+    with db.session() as s:
+        groups = review_queue.grouped(s, review_queue.queue_rows(s, TODAY))
+        decisions = s.scalars(select(ReviewDecision)).all()
+        revisions = s.scalars(select(Item).where(Item.revision_of_id.is_not(None))).all()
+        withheld = s.scalar(select(func.count()).select_from(ItemReview).where(ItemReview.outcome == "withheld"))
+        secrecy = next(p.id for p in s.scalars(select(Person)) if "secrecy" in (p.roles or []))
+    with db.session() as s:
+        assert passwords.authenticate(s, secrecy, DEMO_PASSWORD, "演示").id == secrecy
+    assert all(g.rows for g in groups), [(g.label, len(g.rows)) for g in groups]
+    assert {d.mode for d in decisions} == {"online", "paper"}
+    assert any(d.decision == "return" and d.opinion for d in decisions)
+    assert any(d.decision == "withhold" for d in decisions) and withheld > 0
+    assert len(revisions) == 3
+    with db.session() as s:
+        for r in revisions:
+            assert r.title == s.get(Item, r.revision_of_id).title and r.revision_no == 2
+
+
+def test_same_seed_same_review_rows(db, data_dir):
+    from deskapp.core import demo
+    from deskapp.core.db import open_database
+
+    demo.generate(db, 200, seed=9, today=TODAY)
+    twin = open_database(data_dir / "孪生 台账.db")
+    try:
+        demo.generate(twin, 200, seed=9, today=TODAY)
+        for table in ("item", "person", "item_step", "item_step_person", "item_review", "review_decision"):
+            order = "item_step_id, person_id" if table == "item_step_person" else "item_id" if table == "item_review" else "id"
+            assert _rows(db, table, order) == _rows(twin, table, order), table
+    finally:
+        twin.close()
