@@ -14,13 +14,14 @@ from typing import Any, Optional
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core import audit, settings
 from deskapp.core.audit import Actor
 from deskapp.core.calendar import DueDate, WorkCalendar
 from deskapp.core.errors import ConcurrentEditError, NotFoundError, ValidationError
 from deskapp.core.models import CatalogueEntry, Department, Item, Person
-from deskapp.core.vocab import ATTRIBUTES, KINDS, SCOPES, STATUSES, VALIDITY
+from deskapp.core.vocab import ATTRIBUTES, KINDS, NOTICE_DAY_KINDS, SCOPES, STATUSES, VALIDITY
 
 # 文号 year brackets as clerks type them: [2026] (2026) （2026） 【2026】 ［2026］ 〔2026〕
 _DOC_NO_YEAR = re.compile(r"[\[\(（【［〔{｛]\s*((?:19|20)\d{2})\s*[\]\)）】］〕}｝]")
@@ -118,6 +119,8 @@ def validate(data: ItemData, today: dt.date) -> None:
         errors["valid_until"] = "失效日期不能早于生效日期。"
     if data.notice_days is not None and not 1 <= data.notice_days <= 90:
         errors["notice_days"] = "公示期应在 1 到 90 天之间。"
+    if data.notice_day_kind is not None and data.notice_day_kind not in NOTICE_DAY_KINDS:
+        errors["notice_day_kind"] = "公示期只能按自然日或工作日计算。"
     if errors:
         raise ValidationError(errors)
 
@@ -268,6 +271,15 @@ def create_item(
     return item
 
 
+def _flush_versioned(session: Session) -> None:
+    """Write an edit; another save that committed since this one read the item (the version
+    column no longer matches) is the user's concurrent edit, not a crash."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentEditError() from exc
+
+
 def get_item(session: Session, item_id: int) -> Item:
     item = session.get(Item, item_id)
     if item is None:
@@ -290,9 +302,10 @@ def update_item(
         if clash:
             raise ValidationError({"index_no": f"索引号“{data.index_no}”已被使用。"})
     before = audit.snapshot(item, AUDITED_FIELDS)
-    _assign(item, data)
-    _apply_due(session, WorkCalendar.load(session), item)
-    session.flush()
+    with session.no_autoflush:  # the edit is written once, where a stale version is caught
+        _assign(item, data)
+        _apply_due(session, WorkCalendar.load(session), item)
+    _flush_versioned(session)
     changed_before, changed_after = audit.diff(before, audit.snapshot(item, AUDITED_FIELDS))
     audit.record(session, actor, "update", "item", item.id, changed_before, changed_after)
     return item
@@ -310,7 +323,7 @@ def delete_item(session: Session, actor: Actor, item_id: int, expected_version: 
     for other in referencing:
         other.interpretation_id = None
     session.delete(item)
-    session.flush()
+    _flush_versioned(session)
     audit.record(session, actor, "delete", "item", item_id, before, None)
 
 
@@ -333,7 +346,7 @@ def withdraw_item(session: Session, actor: Actor, item_id: int, reason: str,
     if not reason.strip():
         raise ValidationError({"reason": "下架必须写明原因。"})
     item.status = "withdrawn"
-    session.flush()
+    _flush_versioned(session)
     audit.record(session, actor, "withdraw", "item", item.id, {"status": "published"},
                  {"status": "withdrawn", "reason": reason.strip(),
                   "on": (today or dt.date.today()).isoformat()})

@@ -24,9 +24,14 @@ ID18 = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-def table_rows(db, table: str, order: str = "id") -> list[tuple]:
+def table_rows(db, table: str, order: str = "id") -> list[dict]:
+    """Every row of a table; ``updated_at`` left out: it is when a row was last written
+    (the review history is written through the workflow, at the time it runs)."""
     with db.session() as s:
-        return [tuple(r) for r in s.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))]
+        rows = [dict(r._mapping) for r in s.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))]
+    for row in rows:
+        row.pop("updated_at", None)
+    return rows
 
 
 @pytest.fixture
@@ -36,9 +41,14 @@ def demo_db(db, actor):
     return db
 
 
-def demo_items(db) -> list[Item]:
+def demo_items(db, revisions: bool = True) -> list[Item]:
+    """The items in id order; ``revisions=False``: only the N generated ones (the review
+    history may add revisions of published items on top)."""
     with db.session() as s:
-        items = list(s.scalars(select(Item).order_by(Item.id)))
+        stmt = select(Item).order_by(Item.id)
+        if not revisions:
+            stmt = stmt.where(Item.revision_of_id.is_(None))
+        items = list(s.scalars(stmt))
         s.expunge_all()
     return items
 
@@ -75,9 +85,9 @@ def test_late_and_due_soon_items_exist_and_summary_agrees_with_the_register(demo
         total, late = reg.counts(s, ItemFilter())
         soon, _ = reg.counts(s, ItemFilter(due_soon_only=True))
         rows = reg.rows(s, ItemFilter(overdue_only=True))
-    assert total == 400
-    assert late == demo_db.summary.late > 0
-    assert soon == demo_db.summary.due_soon > 0
+    assert total >= 400 and demo_db.summary.items == 400
+    assert late >= demo_db.summary.late > 0
+    assert soon >= demo_db.summary.due_soon > 0
     assert any(r.published_on is None for r in rows)  # still not published
     assert any(r.published_on and r.published_on > r.due_on for r in rows)  # published late
 
@@ -97,13 +107,17 @@ def test_every_row_passes_the_register_rules_and_due_dates_match(demo_db):
 
 
 def test_dates_spread_over_the_year_up_to_today_and_index_numbers_follow_them(demo_db):
-    items = demo_items(demo_db)
+    items = demo_items(demo_db, revisions=False)
     formed = [i.formed_on for i in items]
     assert min(formed) < dt.date(2026, 2, 1) and max(formed) <= TODAY
     assert all(d.year == 2026 for d in formed)
     assert formed == sorted(formed)
     prefix = settings_value(demo_db, "index_prefix")
-    assert [i.index_no for i in items] == [f"{prefix}/2026-{n:05d}" for n in range(1, 401)]
+    serials = [int(i.index_no.removeprefix(f"{prefix}/2026-")) for i in items]
+    assert serials == sorted(serials) and len(set(serials)) == len(serials) >= 390
+    assert serials[:10] == list(range(1, 11))
+    every = [i.index_no for i in demo_items(demo_db)]
+    assert len(set(every)) == len(every)
     assert is_valid_credit_code(prefix)
 
 
@@ -177,7 +191,7 @@ def test_one_audit_event_sums_up_and_the_chain_holds(db, actor):
     generated = [e for e in events if e.action == "demo_generate"]
     assert len(generated) == 1 and generated[0].after["items"] == 300
     assert generated[0].actor_name == actor.name
-    assert len(events) <= 3  # the summary and the settings, not one per item
+    assert len([e for e in events if e.action == "create"]) < 10  # a summary, not one per item
 
 
 def test_progress_is_reported_per_chunk_up_to_the_total(db, monkeypatch):
@@ -234,8 +248,10 @@ def test_remove_demo_leaves_real_records_and_their_links(db, actor):
         kept_person, kept_dept = drafter.id, drafter.department_id
         item = s.get(Item, real_id)
         item.interpretation_id, item.drafter_id, item.department_id = interp_id, kept_person, kept_dept
+    with db.session() as s:
+        demo_count = s.scalar(select(func.count()).select_from(Item).where(Item.is_demo.is_(True)))
     removed = demo.remove_demo(db, actor)
-    assert removed == 200
+    assert removed == demo_count >= 200
     with db.session() as s:
         left = list(s.scalars(select(Item)))
         assert [i.id for i in left] == [real_id] and left[0].interpretation_id is None
@@ -244,7 +260,7 @@ def test_remove_demo_leaves_real_records_and_their_links(db, actor):
         assert settings.get(s, "demo_loaded") is False and settings.get(s, "org_name") == ""
         assert audit.verify_chain(s) is None
         last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-        assert last.action == "demo_remove" and last.after["items"] == 200
+        assert last.action == "demo_remove" and last.after["items"] == demo_count
         assert Register(db, TODAY).item_ids(s, ItemFilter(search="防汛工作")) == [real_id]
         assert Register(db, TODAY).item_ids(s, ItemFilter(search="公示")) == []
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []
