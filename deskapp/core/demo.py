@@ -284,30 +284,33 @@ def remove_demo(db: Database, actor: Actor = audit.SYSTEM) -> int:
     return count
 
 
-def _referencing(table: Any) -> list[tuple[Any, Any]]:
-    """(column, its table) of every foreign key in the schema pointing at ``table``'s id."""
+def _referencing(table: Any) -> list[tuple[Any, Any, Optional[str]]]:
+    """(column, its table, ON DELETE action) of every foreign key pointing at ``table``."""
     out = []
     for other in Item.metadata.sorted_tables:
         for fk in other.foreign_keys:
             if fk.column.table is table:
-                out.append((fk.parent, other))
+                out.append((fk.parent, other, (fk.ondelete or "").upper() or None))
     return out
 
 
 def _detach_references(s: Session, table: Any, ids: Any) -> None:
-    """Rows pointing at demo items: a real item's link (解读, 修订) is cleared; a row that
-    belongs to the item (attachment, review step, decision …) goes with it."""
-    for column, other in _referencing(table):
-        if other is table:
-            s.execute(other.update().where(column.in_(ids)).values({column.name: None}))
-        else:
-            s.execute(other.delete().where(column.in_(ids)))
+    """Rows pointing at demo items: a link (解读, 修订, "superseded by") is cleared, so a real
+    item keeps its row; a row that belongs to the item (attachment, review step, decision …)
+    goes with it. Done here rather than by the database's cascades, so the delete of the
+    items themselves finds nothing left to look up (fast without indexes on those columns)."""
+    links = [(c, t) for c, t, action in _referencing(table) if t is table or action == "SET NULL"]
+    owned = [(c, t) for c, t, action in _referencing(table) if (c, t) not in links]
+    for column, other in links:
+        s.execute(other.update().where(column.in_(ids)).values({column.name: None}))
+    for column, other in owned:
+        s.execute(other.delete().where(column.in_(ids)))
 
 
 def _delete_unreferenced(s: Session, table: Any) -> int:
     """Demo rows of ``table`` that nothing refers to any more; the others stay (a real item
     or a configured review step still names them)."""
-    keep = [select(col).where(col.is_not(None)) for col, _other in _referencing(table)]
+    keep = [select(col).where(col.is_not(None)) for col, _other, _action in _referencing(table)]
     stmt = table.delete().where(table.c.is_demo.is_(True))
     for sub in keep:
         stmt = stmt.where(table.c.id.not_in(sub))

@@ -266,5 +266,21 @@ def test_remove_demo_leaves_real_records_and_their_links(db, actor):
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []
 
 
+def test_remove_demo_keeps_a_real_items_review_row_that_points_at_a_demo_item(db, actor):
+    from deskapp.core.models import ItemReview
+
+    with db.session() as s:
+        real_id = create_item(s, actor, ItemData(title="真实信息", formed_on=TODAY), today=TODAY).id
+    demo.generate(db, 40, actor=actor, today=TODAY)
+    with db.session() as s:
+        demo_id = s.scalar(select(Item.id).where(Item.is_demo.is_(True)).limit(1))
+        s.merge(ItemReview(item_id=real_id, round=1, superseded_by_id=demo_id))
+    demo.remove_demo(db, actor)
+    with db.session() as s:
+        review = s.get(ItemReview, real_id)
+        assert review is not None and review.superseded_by_id is None
+        assert s.scalar(select(func.count()).select_from(ItemReview)) == 1
+
+
 def test_remove_demo_on_a_database_without_demo_is_harmless(db, actor):
     assert demo.remove_demo(db, actor) == 0
