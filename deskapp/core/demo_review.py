@@ -146,6 +146,15 @@ def _history(w: _Writer, row: Any, flow_steps: list[Any]) -> Optional[str]:
     if attribute == "withheld" and status == "approved":
         stop = next((v.position for v in flow_steps if v.can_withhold), n)
     day = _dates(w, submitted, stop, bound)
+    if status == "in_review":
+        # Reviews move: it reached its current step recently (up to ~5 weeks ago) — the last
+        # approval then, the earlier ones spread since submission — not stuck since formed.
+        since_day = max(submitted, w.today - dt.timedelta(days=w.rng.randint(0, 36)))
+        if stop == 1:
+            submitted = since_day
+        earlier = stop - 1
+        day = [submitted + dt.timedelta(days=(since_day - submitted).days * p // earlier)
+               for p in range(1, earlier + 1)] + [since_day]
     for p in range(1, stop + 1):
         name = flow_steps[p - 1].name
         if status == "in_review" and p == stop:

@@ -38,7 +38,7 @@ def _steps(steps: tuple[StepState, ...]) -> str:
 def _entry(e: Entry) -> str:
     colour = _ACTION_COLOURS.get(e.action, "#333")
     step = f"【{_e(e.step)}】" if e.step else ""
-    mode = f"<span style='color:#555'>（{_e(e.mode_label)}）</span>" if e.mode else ""
+    mode = f" <span style='color:#555'>· {_e(e.mode_label)}</span>" if e.mode else ""
     opinion = f"<br>&nbsp;&nbsp;&nbsp;&nbsp;意见：{_e(e.opinion)}" if e.opinion and e.mode else (
         f"：{_e(e.opinion)}" if e.opinion else "")
     return (f"<li>{e.at:%Y-%m-%d %H:%M} {step}{_e(e.person)} "
