@@ -104,6 +104,7 @@ def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
 
 def _run_window(app: QApplication, db: Database, read_only: bool, messages: Messages) -> int:
     from deskapp.ui.main_window import MainWindow
+    from deskapp.ui.summary_dialog import show_opening_summary
 
     ctx = AppContext(db=db, actor=Actor(None, "未指定"), messages=messages, read_only=read_only)
     if not run_welcome(ctx):
@@ -114,4 +115,5 @@ def _run_window(app: QApplication, db: Database, read_only: bool, messages: Mess
     ctx.actor = actor
     window = MainWindow(ctx, QSettings())
     window.show()
+    show_opening_summary(ctx, window, QSettings(), on_open_review=window.show_review_tab)
     return app.exec()

@@ -135,6 +135,8 @@ class MainWindow(QMainWindow):
                      edits=True)
         self._action(menu, "公开目录…", lambda: self._open_dialog("catalogue_dialog", "CatalogueDialog"),
                      edits=True)
+        self._action(menu, "审核流程与签批密码…",
+                     lambda: self._open_dialog("review_flow_dialog", "ReviewFlowDialog"), edits=True)
         menu.addSeparator()
         self._action(menu, "切换操作人…", self.switch_operator)
 
@@ -220,6 +222,12 @@ class MainWindow(QMainWindow):
 
         cls = getattr(importlib.import_module(f"deskapp.ui.{module}"), class_name)
         cls(self.ctx, self).exec()
+
+    def show_review_tab(self) -> None:
+        """From the opening summary: straight to 审核签发."""
+        for index, (label, _spec) in enumerate(TABS):
+            if label == "审核签发":
+                self.tabs.setCurrentIndex(index)
 
     def switch_operator(self) -> None:
         from deskapp.ui.operator_dialog import choose_operator, remember_operator_id

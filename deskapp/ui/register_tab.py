@@ -8,12 +8,17 @@ then calls :meth:`RegisterTab.refresh`, which keeps the selected item selected.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Optional
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QDate, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskapp.core import workflow
 from deskapp.core import register as core_register
 from deskapp.core.errors import DeskError
 from deskapp.core.query import ItemRow, Register
@@ -44,6 +50,26 @@ class MiddleElideDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:  # noqa: N802
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+def ask_change_date(parent: QWidget, title: str, today: dt.date) -> Optional[dt.date]:
+    """The 变更日期 of a new revision, or None when the user cancels (tests replace this)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("变更（修订）")
+    form = QFormLayout(dialog)
+    form.addRow(QLabel(f"为“{title}”建立修订版本，经审核后发布并替换原版本。"))
+    date_edit = QDateEdit(QDate(today.year, today.month, today.day))
+    date_edit.setCalendarPopup(True)
+    date_edit.setDisplayFormat("yyyy-MM-dd")
+    date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+    form.addRow("变更日期：", date_edit)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return date_edit.date().toPython()
 
 
 def item_dialog_class() -> Any:
@@ -257,6 +283,26 @@ class RegisterTab(QWidget):
         self._change(lambda s: core_register.withdraw_item(
             s, self.ctx.actor, row.id, reason, row.version, today=self.ctx.today()))
 
+    def revise_selected(self) -> None:
+        """变更: a published item gets a revision that goes through review again."""
+        row = self.selected_row()
+        if row is None or self.ctx.read_only or row.status != "published":
+            return
+        changed_on = ask_change_date(self, row.title, self.ctx.today())
+        if changed_on is None:
+            return
+        created: list[int] = []
+        self._change(lambda s: created.append(workflow.revise(
+            s, self.ctx.actor, row.id, row.version, changed_on, today=self.ctx.today()).id))
+        if created:
+            self._open_dialog(created[0])
+
+    def export_excel(self) -> None:
+        """导出Excel: exactly what the table shows now (filter and sort)."""
+        from deskapp.ui.excel_actions import export_register
+
+        export_register(self.ctx, self, self.model.filter, self.model.sort_key, self.model.descending)
+
     def _change(self, action: Any) -> None:
         """One user action = one transaction; a refusal is shown, then everyone refreshes."""
         try:
@@ -274,6 +320,12 @@ class RegisterTab(QWidget):
         withdraw = QAction("下架…", self)
         withdraw.triggered.connect(self.withdraw_selected)
         withdraw.setEnabled(not self.ctx.read_only)
+        revise = QAction("变更（修订）…", self)
+        revise.triggered.connect(self.revise_selected)
+        revise.setEnabled(not self.ctx.read_only)
+        export = QAction("导出Excel…", self)
+        export.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        export.triggered.connect(self.export_excel)
         clear = QAction("清除筛选条件", self)
         clear.triggered.connect(self.clear_filters)
-        return [withdraw, clear]
+        return [withdraw, revise, export, clear]

@@ -171,15 +171,17 @@ def test_settings_menu_opens_the_dialogs_lazily(window, monkeypatch):
                 return 0
         module = types.ModuleType(f"deskapp.ui.{name}")
         setattr(module, {"settings_dialog": "SettingsDialog", "holiday_dialog": "HolidayDialog",
-                         "catalogue_dialog": "CatalogueDialog"}[name], Dialog)
+                         "catalogue_dialog": "CatalogueDialog",
+                         "review_flow_dialog": "ReviewFlowDialog"}[name], Dialog)
         monkeypatch.setitem(sys.modules, f"deskapp.ui.{name}", module)
 
-    for name in ("settings_dialog", "holiday_dialog", "catalogue_dialog"):
+    names = ("settings_dialog", "holiday_dialog", "catalogue_dialog", "review_flow_dialog")
+    for name in names:
         fake(name)
     found = actions(window)
-    for name in ("机构与人员…", "节假日安排…", "公开目录…"):
+    for name in ("机构与人员…", "节假日安排…", "公开目录…", "审核流程与签批密码…"):
         found[f"设置(&S)/{name}"].trigger()
-    assert [o[0] for o in opened] == ["settings_dialog", "holiday_dialog", "catalogue_dialog"]
+    assert [o[0] for o in opened] == list(names)
     assert all(o[1] is window.ctx and o[2] is window for o in opened)
 
 
@@ -227,3 +229,8 @@ def test_demo_data_is_marked_in_the_status_bar(window, ctx):
     ctx.bus.settings_changed.emit()
     assert window.demo_label.isVisible() and window.demo_label.text() == "含演示数据"
     assert remove.isEnabled()
+
+
+def test_show_review_tab_switches_to_the_queue(window):
+    window.show_review_tab()
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "审核签发"

@@ -211,3 +211,47 @@ def test_read_only_disables_editing(qtbot, ctx, fake_dialog):
     widget.new_item()
     widget.delete_selected()
     assert fake_dialog.opened == [] and ctx.messages.shown == []
+
+
+def test_revising_a_published_item_creates_a_draft_revision_and_opens_it(tab, ctx, fake_dialog, monkeypatch):
+    import datetime as dt
+
+    row = row_with_status(tab, "published")
+    item_id = tab.model.ids[row]
+    tab.view.selectRow(row)
+    changed_on = ctx.today() - dt.timedelta(days=1)
+    monkeypatch.setattr(register_tab, "ask_change_date", lambda parent, title, today: changed_on)
+    tab.revise_selected()
+    with ctx.db.session() as s:
+        original = s.get(Item, item_id)
+        revision = s.scalars(select(Item).where(Item.revision_of_id == item_id)).one()
+        assert original.status == "published"  # stays public until the revision is published
+        assert (revision.status, revision.changed_on, revision.revision_no) == ("draft", changed_on, 2)
+        assert revision.due_on is not None and revision.due_on > changed_on
+    assert fake_dialog.opened[-1][0] == revision.id
+
+
+def test_revising_is_not_offered_for_a_draft(tab, ctx, fake_dialog, monkeypatch):
+    row = row_with_status(tab, "draft")
+    tab.view.selectRow(row)
+    asked: list[str] = []
+    monkeypatch.setattr(register_tab, "ask_change_date", lambda *a: asked.append("x"))
+    tab.revise_selected()
+    assert asked == [] and fake_dialog.opened == []
+
+
+def test_export_excel_writes_the_filtered_view(tab, ctx, qtbot, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from deskapp.ui import excel_actions
+
+    tab.filters.status.setCurrentIndex(tab.filters.status.findData("published"))
+    total, _late = counts(tab)
+    target = tmp_path / "导出 台账.xlsx"
+    monkeypatch.setattr(excel_actions, "ask_save_path", lambda *a, **k: str(target))
+    tab.export_excel()
+    qtbot.waitUntil(lambda: any("已导出" in text for _kind, text in ctx.messages.shown), timeout=20000)
+    sheet = load_workbook(target, read_only=True).worksheets[0]
+    statuses = [r for r in sheet.iter_rows(values_only=True)]
+    assert sum(1 for r in statuses if "已发布" in r) == total
+    assert not any("草稿" in r for r in statuses)
