@@ -287,14 +287,43 @@ def get_item(session: Session, item_id: int) -> Item:
     return item
 
 
+# What reviewers signed off: once an item is submitted these change only through the review
+# (returned to the drafter) or, after publication, through a revision (变更).
+REVIEWED_FIELDS = ("title", "doc_no", "kind", "catalogue_id", "content", "summary", "attribute",
+                   "withheld_reason", "scope", "formed_on", "changed_on")
+
+
+def _check_edit_allowed(item: Item, data: ItemData) -> None:
+    if data.status != item.status:
+        raise ValidationError({"status": "状态只能在“审核签发”中改变（送审、同意、发布、下架）。"})
+    if item.status in ("draft", "returned"):
+        return
+    changed = [f for f in REVIEWED_FIELDS if _normal(f, getattr(data, f)) != _normal(f, getattr(item, f))]
+    if not changed:
+        return
+    if item.status in ("in_review", "approved"):
+        message = "该信息正在审核或已签发，修改内容须先由审核人退回经办人。"
+    else:
+        message = "已发布的信息不能直接修改内容，请用“变更（修订）”建立新版本。"
+    raise ValidationError({changed[0]: message})
+
+
+def _normal(name: str, value: Any) -> Any:
+    if name == "doc_no":
+        return normalize_doc_no(value)
+    return value.strip() if isinstance(value, str) else value
+
+
 def update_item(
     session: Session, actor: Actor, item_id: int, expected_version: int, data: ItemData,
     today: Optional[dt.date] = None,
 ) -> Item:
-    """Save an edit made on ``expected_version``; refuse if someone saved in between."""
+    """Save an edit made on ``expected_version``; refuse if someone saved in between, and
+    refuse changes to what the reviewers signed (see REVIEWED_FIELDS)."""
     item = get_item(session, item_id)
     if item.version != expected_version:
         raise ConcurrentEditError()
+    _check_edit_allowed(item, data)
     validate(data, today or dt.date.today())
     _check_references(session, data)
     if data.index_no and data.index_no != item.index_no:

@@ -248,7 +248,8 @@ def test_delete_and_withdraw_check_the_version_too(db, actor, action):
         version = get_item(s, item_id).version
     with db.session() as s:
         item = get_item(s, item_id)
-        update_item(s, actor, item_id, version, dataclasses.replace(ItemData.of(item), summary="改"), today=TODAY)
+        update_item(s, actor, item_id, version, dataclasses.replace(ItemData.of(item), url="https://x.gov.cn/1"),
+                    today=TODAY)
     with pytest.raises(ConcurrentEditError):
         with db.session() as s:
             if action == "delete":
@@ -372,3 +373,49 @@ def test_each_change_is_recorded_with_who_and_what(db, actor):
     assert events[1].before == {"title": "关于做好防汛工作的通知", "version": 1}
     assert events[1].after == {"title": "新标题", "version": 2}
 
+
+
+# --- what reviewers signed cannot be edited behind their backs ------------------------------------
+
+@pytest.mark.parametrize("status", ["in_review", "approved", "published", "withdrawn"])
+@pytest.mark.parametrize("field, value", [("title", "悄悄改过的标题"), ("content", "新的正文"),
+                                          ("attribute", "withheld"), ("doc_no", "长街发〔2026〕99号")])
+def test_reviewed_content_is_frozen_after_submission(db, actor, status, field, value):
+    published = dt.date(2026, 9, 28) if status in ("published", "withdrawn") else None
+    item_id = make(db, actor, status=status, published_on=published)
+    with db.session() as s:
+        item = get_item(s, item_id)
+        before = (item.version, getattr(item, field))
+        data = dataclasses.replace(ItemData.of(item), **{field: value, "withheld_reason": "涉密"})
+    with pytest.raises(ValidationError) as err:
+        with db.session() as s:
+            update_item(s, actor, item_id, before[0], data, today=TODAY)
+    assert ("退回" in err.value.message) if status in ("in_review", "approved") else ("变更" in err.value.message)
+    with db.session() as s:
+        item = get_item(s, item_id)
+        assert (item.version, getattr(item, field)) == before
+
+
+@pytest.mark.parametrize("status", ["draft", "returned", "in_review", "approved"])
+def test_status_never_changes_through_an_edit(db, actor, status):
+    item_id = make(db, actor, status=status)
+    with db.session() as s:
+        item = get_item(s, item_id)
+        data = dataclasses.replace(ItemData.of(item), status="published", published_on=dt.date(2026, 9, 28))
+        version = item.version
+    with pytest.raises(ValidationError):
+        with db.session() as s:
+            update_item(s, actor, item_id, version, data, today=TODAY)
+    with db.session() as s:
+        assert get_item(s, item_id).status == status
+
+
+def test_bookkeeping_fields_stay_editable_after_publication(db, actor):
+    item_id = make(db, actor, status="published", published_on=dt.date(2026, 9, 28))
+    with db.session() as s:
+        item = get_item(s, item_id)
+        data = dataclasses.replace(ItemData.of(item), url="https://x.gov.cn/2", posted_board="东风社区公示栏",
+                                   posted_on=dt.date(2026, 9, 29))
+        update_item(s, actor, item_id, item.version, data, today=TODAY)
+    with db.session() as s:
+        assert get_item(s, item_id).posted_board == "东风社区公示栏"
