@@ -70,13 +70,16 @@ def test_publish_refused_unless_every_step_approved(db, actor, desk):
 
 
 def test_status_forced_to_approved_elsewhere_still_cannot_publish(db, actor, desk):
-    """Someone sets status "approved" by an edit (not by the machine): publish refuses."""
+    """An edit cannot set status "approved"; forced in the table by hand, publish still refuses."""
     staff, item_id = desk
     with db.session() as s:
         item = s.get(Item, item_id)
         data = ItemData.of(item)
         data.status = "approved"
-        update_item(s, actor, item_id, item.version, data, today=TODAY)
+        with pytest.raises(ValidationError):
+            update_item(s, actor, item_id, item.version, data, today=TODAY)
+    with db.session() as s:
+        s.execute(Item.__table__.update().where(Item.__table__.c.id == item_id).values(status="approved"))
     with pytest.raises(ValidationError):
         run(db, workflow.publish, actor, item_id, None, TODAY, ["政府网站"], today=TODAY)
 
