@@ -119,9 +119,11 @@ class RowBuilder:
         self.ctx.next_serial[year] = serial + 1
         return f"{self.ctx.index_head[year]}{serial:0{self.ctx.serial_width}d}"
 
-    def doc_no(self, shape: str, year: int) -> Optional[str]:
+    def doc_no(self, shape: str, year: int, title: str) -> Optional[str]:
         prefix = DOC_PREFIX.get(shape)
-        if prefix is None or (shape == "plan" and self.rng.random() < 0.5):
+        if prefix is None or (shape == "personnel" and "任免" not in title):
+            return None
+        if shape == "plan" and self.rng.random() < 0.5:
             return None
         n = self.doc_serial.get((prefix, year), 0) + 1
         self.doc_serial[(prefix, year)] = n
@@ -146,7 +148,6 @@ class RowBuilder:
         row = dict(self.template)
         row.update(
             id=item_id, index_no=self.index_no(plan.formed.year), kind=plan.kind,
-            doc_no=self.doc_no(plan.shape, plan.formed.year),
             catalogue_id=ctx.catalogue_ids.get(plan.catalogue),
             department_id=ctx.departments.get(dept), drafter_id=ctx.drafters.get(dept),
             attribute=plan.attribute, channels=list(CHANNELS[plan.shape]), formed_on=plan.formed,
@@ -159,6 +160,8 @@ class RowBuilder:
             row["withheld_reason"] = rng.choice(WITHHELD_REASONS)
             row["scope"] = "internal"
         self.write(row, plan, topic, issued, people_log)
+        row["doc_no"] = self.doc_no(plan.shape, plan.formed.year, row["title"])
+        row["summary"] = txt.summary_of(row["content"])
         if plan.shape in ("news", "response"):  # a community named in the title wrote it
             named = next((c for c in txt.COMMUNITIES if c in row["title"]), None)
             if named:
@@ -191,17 +194,22 @@ class RowBuilder:
             row["title"] = txt.fill(rng.choice(txt.NEWS_TITLES), rng, topic, day, org)
             row["content"] = txt.news_body(rng, topic, day)
         elif shape == "response":
-            issue = rng.choice(txt.ISSUES)
+            issue, answering = rng.choice(txt.ISSUES)
             row["title"] = txt.fill(rng.choice(txt.RESPONSE_TITLES), rng, topic, day, org, issue=issue)
-            row["content"] = txt.response_body(rng, issue, topic, day)
+            row["content"] = txt.response_body(rng, issue, answering, day)
         elif shape in ("notice_list", "notice_appoint", "announce"):
             self._notice(row, plan, topic, people_log)
         else:
             table = {"plan": txt.PLAN_TITLES, "finance": txt.FINANCE_TITLES,
                      "personnel": txt.PERSONNEL_TITLES, "other": txt.OTHER_TITLES}[shape]
-            row["title"] = txt.fill(rng.choice(table), rng, topic, day, org, person_name(rng))
-            row["content"] = txt.plain_body(rng, topic, day, org)
-        row["summary"] = f"{txt.OFFICE}{topic.department}关于{topic.phrase}的{plan.kind}信息。"
+            template = rng.choice(table)
+            row["title"] = txt.fill(template, rng, topic, day, org, person_name(rng))
+            if "{t}" in template:
+                row["content"] = txt.plain_body(rng, topic.phrase, day, org)
+            else:  # budgets, recruitment, the 公开指南: the office's own business, not a topic's
+                row["content"] = txt.plain_body(rng, txt.document_name(row["title"]), day, org)
+                row["department_id"] = self.ctx.departments.get("党政办")
+                row["drafter_id"] = self.ctx.drafters.get("党政办")
 
     def _validity(self, row: dict[str, Any]) -> None:
         row["validity"], row["valid_from"] = "valid", row["published_on"]
@@ -232,7 +240,7 @@ class RowBuilder:
         else:
             end = start + dt.timedelta(days=rng.randint(9, 29))
             row["title"] = txt.fill(rng.choice(txt.ANNOUNCE_TITLES), rng, topic, day, ctx.org_name)
-            row["content"] = txt.plain_body(rng, topic, start, ctx.org_name)
+            row["content"] = txt.plain_body(rng, topic.phrase, start, ctx.org_name)
         if row["published_on"] is None:
             return  # not on the board yet
         row.update(notice_start=start, notice_end=end, posted_on=start,

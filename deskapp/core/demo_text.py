@@ -73,8 +73,11 @@ RESPONSE_TITLES = ("关于居民反映{c}{issue}问题的回复", "关于“{iss
                    "12345热线关于{c}{issue}诉求的办理情况")
 OTHER_TITLES = ("{office}{t}办事指南", "{office}便民服务中心{t}服务事项清单", "{office}政府信息公开指南（{year}年版）")
 ANNOUNCE_TITLES = ("关于{c}{month}月{day}日临时停水的公告", "关于征集{t}意见建议的公告", "关于{year}年{t}项目的公示")
-ISSUES = ("路灯不亮", "楼道堆放杂物", "电动车充电难", "小区停车难", "垃圾清运不及时", "夜间施工噪音扰民",
-          "下水道堵塞", "违章搭建", "广场舞噪音", "占道经营", "二次供水水质", "电梯加装进度")
+# What residents raise (回应关切), and the department that answers.
+ISSUES = (("路灯不亮", "城市管理办"), ("楼道堆放杂物", "平安办"), ("电动车充电难", "平安办"),
+          ("小区停车难", "社区管理办"), ("垃圾清运不及时", "城市管理办"), ("夜间施工噪音扰民", "城市管理办"),
+          ("下水道堵塞", "城市管理办"), ("违章搭建", "城市管理办"), ("广场舞噪音", "社区管理办"),
+          ("占道经营", "城市管理办"), ("二次供水水质", "社区管理办"), ("电梯加装进度", "社区管理办"))
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,15 @@ def fill(template: str, rng: random.Random, t: Topic, day: dt.date, org: str, na
         month=day.month, day=day.day, q=(day.month - 1) // 3 + 1, c=rng.choice(COMMUNITIES),
         issue=issue, name=name,
     )
+
+
+def summary_of(content: str, limit: int = 70) -> str:
+    """内容概述: the first paragraph that says something (not the salutation), shortened."""
+    for para in content.split("\n\n"):
+        para = para.split("\n")[-1].strip() if para.startswith(("一、", "二、")) else para.strip()
+        if para and not para.endswith("："):
+            return para if len(para) <= limit else para[:limit - 2] + "……"
+    return ""
 
 
 def document_name(title: str) -> str:
@@ -152,19 +164,19 @@ def news_body(rng: random.Random, t: Topic, day: dt.date) -> str:
     ))
 
 
-def plain_body(rng: random.Random, t: Topic, day: dt.date, org: str) -> str:
+def plain_body(rng: random.Random, subject: str, day: dt.date, org: str) -> str:
     return "\n\n".join((
-        f"根据工作安排，现将{t.phrase}有关事项公开如下。",
-        f"一、基本情况\n{day.year}年以来，{OFFICE}围绕{t.phrase}，累计投入资金{rng.randint(5, 400)}万元，"
+        f"根据工作安排，现将{subject}有关事项公开如下。",
+        f"一、基本情况\n{day.year}年以来，{OFFICE}围绕{subject}，累计投入资金{rng.randint(5, 400)}万元，"
         f"惠及居民{rng.randint(100, 9000)}人。",
         f"二、办理渠道\n居民可到{OFFICE}便民服务中心或所在社区居委会咨询办理。",
         f"{org}\n{chinese_date(day)}",
     ))
 
 
-def response_body(rng: random.Random, issue: str, t: Topic, day: dt.date) -> str:
+def response_body(rng: random.Random, issue: str, department: str, day: dt.date) -> str:
     return "\n\n".join((
-        f"您反映的“{issue}”问题已收悉。街道高度重视，{t.department}会同所在社区于{day.month}月{day.day}日"
+        f"您反映的“{issue}”问题已收悉。街道高度重视，{department}会同所在社区于{day.month}月{day.day}日"
         "进行了现场核实。",
         f"经核实，情况基本属实。目前已督促相关单位于{rng.randint(3, 15)}个工作日内整改到位，"
         "后续将加强日常巡查，防止问题反弹。",
