@@ -4,7 +4,6 @@ backup), reopening, refusing what is not ours (untouched), the lock, foreign key
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import subprocess
 import sys
