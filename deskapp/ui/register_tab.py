@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core import workflow
+from deskapp.core import files, workflow
 from deskapp.core import register as core_register
 from deskapp.core.errors import DeskError
 from deskapp.core.query import ItemRow, Register
@@ -271,7 +271,11 @@ class RegisterTab(QWidget):
             return
         if not self.ctx.messages.confirm(self, f"确定删除“{row.title}”吗？删除后不能恢复。"):
             return
-        self._change(lambda s: core_register.delete_item(s, self.ctx.actor, row.id, row.version))
+        self._change(lambda s: self._delete(s, row))
+
+    def _delete(self, session: Any, row: ItemRow) -> None:
+        core_register.delete_item(session, self.ctx.actor, row.id, row.version)
+        files.purge_unreferenced(session, self.ctx.db, self.ctx.actor)  # its attachments' files
 
     def withdraw_selected(self) -> None:
         row = self.selected_row()

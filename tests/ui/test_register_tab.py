@@ -255,3 +255,19 @@ def test_export_excel_writes_the_filtered_view(tab, ctx, qtbot, tmp_path, monkey
     statuses = [r for r in sheet.iter_rows(values_only=True)]
     assert sum(1 for r in statuses if "已发布" in r) == total
     assert not any("草稿" in r for r in statuses)
+
+
+def test_deleting_a_draft_removes_its_attachment_files(tab, ctx, messages, tmp_path):
+    from deskapp.core import files
+
+    row = row_with_status(tab, "draft")
+    item_id = tab.model.ids[row]
+    source = tmp_path / "附件 名单.txt"
+    source.write_text("只属于这一条草稿的附件", encoding="utf-8")
+    with ctx.db.session() as s:
+        info = files.add_attachment(s, ctx.db, ctx.actor, item_id, source)
+    stored = files.attachment_path(ctx.db, info.sha256)
+    assert stored.exists()
+    tab.view.selectRow(tab.model.row_of(item_id))
+    tab.delete_selected()
+    assert not stored.exists()
