@@ -202,6 +202,28 @@ def test_progress_is_reported_per_chunk_up_to_the_total(db, monkeypatch):
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) >= 4
 
 
+def test_cancelling_from_the_progress_callback_leaves_nothing_behind(db, monkeypatch):
+    """The window cancels by raising from the progress callback: one transaction, all gone."""
+    monkeypatch.setattr(demo, "CHUNK", 50)
+    before = {t: table_rows(db, t, "key" if t == "setting" else "rowid")
+              for t in ("item", "person", "department", "setting", "audit_event")}
+
+    def cancel(done, total):
+        if done >= 100:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.generate(db, 300, today=TODAY, progress=cancel)
+    for table, rows in before.items():
+        assert table_rows(db, table, "key" if table == "setting" else "rowid") == rows, table
+    with db.session() as s:
+        triggers = set(s.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'")).scalars())
+    assert {"item_fts_ai", "item_fts_ad", "item_fts_au"} <= triggers
+    demo.generate(db, 20, today=TODAY)  # and a later run works and is searchable
+    with db.session() as s:
+        assert Register(db, TODAY).item_ids(s, ItemFilter(search="长安街道"))
+
+
 def test_search_index_covers_demo_items(demo_db):
     reg = Register(demo_db, TODAY)
     with demo_db.session() as s:
