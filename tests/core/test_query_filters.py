@@ -143,12 +143,13 @@ def test_search_follows_edits_of_the_indexed_fields(reg, actor):
     from deskapp.core.register import get_item, update_item
 
     with db.session() as s:
-        item = get_item(s, ids["brief"])
+        item = get_item(s, ids["soon"])  # a draft: published items change by revision only
         data = ItemData.of(item)
-        data.content = "本期重点：老旧小区改造。"
+        data.title, data.content = "社区开展端午活动", "本期重点：老旧小区改造。"
         update_item(s, actor, item.id, item.version, data, today=TODAY)
-    assert find(reg, search="集中充电") == set()
-    assert find(reg, search="老旧小区") == {"brief"}
+    assert find(reg, search="敬老活动") == set()
+    assert find(reg, search="端午活动") == {"soon"}
+    assert find(reg, search="老旧小区") == {"soon"}
 
 
 def test_sorting_and_plain_rows(reg):
