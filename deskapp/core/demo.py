@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deskapp.core import audit, demo_review, demo_text, settings
+from deskapp.core import audit, demo_review, demo_text, settings, worklog
 from deskapp.core.audit import Actor
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.db import Database, deferred_item_search_index, rebuilt_item_search_index
@@ -32,7 +32,7 @@ from deskapp.core.demo_names import credit_code, mobile, org_code, person_name
 from deskapp.core.demo_plan import DatePicker, Planner, days_between
 from deskapp.core.demo_rows import Context, RowBuilder
 from deskapp.core.errors import ValidationError
-from deskapp.core.models import CatalogueEntry, Department, Item, Person
+from deskapp.core.models import CatalogueEntry, Department, Item, Person, WorklogEntry
 from deskapp.core.query import UNPUBLISHED, due_soon_limit
 
 CHUNK = 2000
@@ -100,6 +100,7 @@ def generate(db: Database, items: int, year: Optional[int] = None, seed: int = 1
         for old_status, n in review.corrected.items():  # 不予公开 is never published: 已签发
             counts["status"][old_status] -= n
             counts["status"]["approved"] += n
+        worklog.add_demo_entries(s, year, today, seed=seed, actor=actor)  # the tally's 工作记录
         settings.put_many(s, {"demo_loaded": True})
         summary = DemoSummary(
             items=len(plans), year=year, seed=seed, departments_added=depts_added,
@@ -271,6 +272,7 @@ def remove_demo(db: Database, actor: Actor = audit.SYSTEM) -> int:
         _detach_references(s, Item.__table__, demo_ids)
         with rebuilt_item_search_index(s):
             s.execute(Item.__table__.delete().where(Item.is_demo.is_(True)))
+        s.execute(WorklogEntry.__table__.delete().where(WorklogEntry.is_demo.is_(True)))
         people = _delete_unreferenced(s, Person.__table__)
         departments = _delete_unreferenced(s, Department.__table__)
         purged = files.purge_unreferenced(s, db, actor)

@@ -9,12 +9,12 @@ import re
 import pytest
 from sqlalchemy import func, select, text
 
-from deskapp.core import audit, demo, privacy, settings
+from deskapp.core import audit, demo, privacy, settings, worklog
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.db import open_database
 from deskapp.core.demo_names import REGIONS, is_valid_credit_code, is_valid_resident_id
 from deskapp.core.errors import ValidationError
-from deskapp.core.models import AuditEvent, Department, Item, Person
+from deskapp.core.models import AuditEvent, Department, Item, Person, WorklogEntry
 from deskapp.core.query import ItemFilter, Register
 from deskapp.core.register import ItemData, create_item, due_for, validate
 from deskapp.core.vocab import KINDS, ROLES, STATUSES
@@ -272,6 +272,9 @@ def test_remove_demo_leaves_real_records_and_their_links(db, actor):
         item.interpretation_id, item.drafter_id, item.department_id = interp_id, kept_person, kept_dept
     with db.session() as s:
         demo_count = s.scalar(select(func.count()).select_from(Item).where(Item.is_demo.is_(True)))
+        assert s.scalar(select(func.count()).select_from(WorklogEntry)) > 0  # the tally's 工作记录
+        real_entry = worklog.create_entry(s, actor, worklog.WorklogData(day=TODAY, kind="meeting",
+                                                                        title="真实的政务公开工作会"), today=TODAY)
     removed = demo.remove_demo(db, actor)
     assert removed == demo_count >= 200
     with db.session() as s:
@@ -286,6 +289,7 @@ def test_remove_demo_leaves_real_records_and_their_links(db, actor):
         assert Register(db, TODAY).item_ids(s, ItemFilter(search="防汛工作")) == [real_id]
         assert Register(db, TODAY).item_ids(s, ItemFilter(search="公示")) == []
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert [e.id for e in s.scalars(select(WorklogEntry))] == [real_entry.id]
 
 
 def test_remove_demo_keeps_a_real_items_review_row_that_points_at_a_demo_item(db, actor):
