@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0004_worklog"
-down_revision = "0001"
+down_revision = "0003_notice"
 branch_labels = None
 depends_on = None
 

@@ -120,7 +120,7 @@ class Item(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)  # vocab.KINDS
     catalogue_id: Mapped[Optional[int]] = mapped_column(ForeignKey("catalogue_entry.id"), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"), index=True)
-    drafter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id"))
+    drafter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id"), index=True)
     content: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     attribute: Mapped[str] = mapped_column(String(12), default="active")  # 公开属性
@@ -180,7 +180,7 @@ class Attachment(Base):
     __tablename__ = "attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
-    sha256: Mapped[str] = mapped_column(ForeignKey("stored_file.sha256"))
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_file.sha256"), index=True)
     filename: Mapped[str] = mapped_column(String(260))
     purpose: Mapped[str] = mapped_column(String(20), default="attachment")  # attachment/photo/scan
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -313,7 +313,8 @@ class ItemReview(Base):
     outcome: Mapped[Optional[str]] = mapped_column(String(10))  # approved / withheld
     approved_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # 签发日期 (last approval)
     days_late: Mapped[Optional[int]] = mapped_column()  # working days late when published
-    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"),
+                                                            index=True)
 
 
 class ReviewDecision(Base):
@@ -334,7 +335,7 @@ class ReviewDecision(Base):
     paper_date: Mapped[Optional[dt.date]] = mapped_column(Date)  # the date written on the form
     recorded_by: Mapped[str] = mapped_column(String(50), default="")  # who entered a paper one
     scan_attachment_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("attachment.id", ondelete="SET NULL"))
+        ForeignKey("attachment.id", ondelete="SET NULL"), index=True)
 
 
 class SignInFailure(Base):
@@ -392,7 +393,7 @@ class WorklogAttachment(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("worklog_entry.id", ondelete="CASCADE"),
                                           primary_key=True)
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id", ondelete="CASCADE"),
-                                               primary_key=True)
+                                               primary_key=True, index=True)
 
 
 class ReportedQuarter(Base):

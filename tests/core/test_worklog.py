@@ -128,31 +128,6 @@ def test_remove_one_attachment(db, actor, today, tmp_path):
     assert actions == ["create", "attach", "detach"]
 
 
-def test_migration_0004_goes_down_and_up_again(db):
-    """The 0004_worklog branch can be undone alone and redone; the schema then matches models."""
-    from alembic import command
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import inspect
-
-    from deskapp.core import migrate
-    from deskapp.core.models import Base
-
-    mine = {"worklog_entry", "worklog_attachment", "reported_quarter"}
-    cfg = migrate.alembic_config()
-    with db.engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004_worklog-1")
-        conn.commit()
-        assert not mine & set(inspect(conn).get_table_names())
-        assert "item" in inspect(conn).get_table_names()
-        command.upgrade(cfg, "heads")
-        conn.commit()
-        assert mine <= set(inspect(conn).get_table_names())
-        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
-    assert not [d for d in diffs if any(t in str(d) for t in mine)]
-
-
 def test_demo_entries_feed_the_tally(db, today):
     from deskapp.core import tally
 
