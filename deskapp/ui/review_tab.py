@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from deskapp.core import workflow
 from deskapp.core.errors import DeskError
 from deskapp.core.review_detail import ItemDetail, item_detail
-from deskapp.core.review_queue import DRAFTS, RETURNED, TO_PUBLISH, QueueRow, grouped, queue_rows
+from deskapp.core.review_queue import DRAFTS, RETURNED, TO_PUBLISH, QueueRow, grouped, privacy_badges, queue_rows
 from deskapp.ui.context import AppContext
 from deskapp.ui.review_actions import ReviewActions
 from deskapp.ui.review_model import ReviewQueueModel
@@ -49,7 +49,7 @@ class ReviewTab(QWidget):
         self.ctx = ctx
         self.loaded = False
         self._fresh = False
-        self.model = ReviewQueueModel(self)
+        self.model = ReviewQueueModel(self, self._privacy_badges)
         self.view = self._make_view()
         self.pane = QTextBrowser(self)
         self.pane.setOpenLinks(False)
@@ -90,6 +90,10 @@ class ReviewTab(QWidget):
         self.model.modelReset.connect(self._span_groups)
         view.clicked.connect(self._header_clicked)
         return view
+
+    def _privacy_badges(self, item_ids: list[int]) -> dict[int, str]:
+        with self.ctx.db.session() as s:
+            return privacy_badges(s, item_ids)
 
     def _span_groups(self) -> None:
         self.view.clearSpans()
@@ -314,7 +318,7 @@ class ReviewTab(QWidget):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         if header is not None:
-            self.view.header().restoreState(header)
+            self.view.horizontalHeader().restoreState(header)
 
     def current_index(self) -> QModelIndex:
         return self.view.currentIndex()
