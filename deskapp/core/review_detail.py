@@ -10,7 +10,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core import register
+from deskapp.core import privacy, register
 from deskapp.core.models import Attachment, Item, ItemReview, StoredFile
 from deskapp.core.review_flow import load_flow
 from deskapp.core.review_history import Entry, StepState, step_states, timeline
@@ -59,6 +59,7 @@ class ItemDetail:
     current_position: Optional[int]
     current_deciders: tuple[tuple[int, str], ...]
     can_withhold_now: bool
+    privacy_badge: str = ""  # "含未遮盖的身份证号2处…" when title/summary/content hold any
 
     @property
     def status_label(self) -> str:
@@ -125,4 +126,5 @@ def item_detail(session: Session, item_id: int) -> ItemDetail:
         attachments=_attachments(session, item_id), steps=states,
         timeline=tuple(timeline(session, item_id)), current_position=current,
         current_deciders=deciders, can_withhold_now=can_withhold,
+        privacy_badge=privacy.badge_text("\n".join((item.title, item.summary or "", item.content or ""))),
     )

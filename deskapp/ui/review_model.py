@@ -9,10 +9,11 @@ objects, no QStandardItem per cell.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from deskapp.core.review_queue import QueueGroup, QueueRow
 from deskapp.ui.register_model import LATE_BG, LATE_FG, SOON_BG, SOON_FG
@@ -22,6 +23,8 @@ COLUMNS = len(HEADERS)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueRow of an item row
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "late" / "soon" / "blocked" / ""
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3  # the group key of a header row
+PRIVACY_ROLE = Qt.ItemDataRole.UserRole + 4  # "含未遮盖的身份证号2处" / "" (the warning badge)
+BADGE_CHUNK = 80  # rows whose text is scanned at once: about two screens
 BLOCKED_FG = QColor("#a1121b")
 GROUP_BG = QColor("#eef1f5")
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
@@ -53,17 +56,24 @@ def cells(row: QueueRow) -> list[str]:
 
 
 class ReviewQueueModel(QAbstractTableModel):
-    def __init__(self, parent: Optional[Any] = None):
+    def __init__(self, parent: Optional[Any] = None,
+                 badge_loader: Optional[Callable[[list[int]], dict[int, str]]] = None):
         super().__init__(parent)
         self.groups: list[QueueGroup] = []
         self.folded: set[str] = set()
         self.entries: list[Entry] = []
         self._bold = QFont()
         self._bold.setBold(True)
+        # The privacy badge needs each item's text: read for the rows asked for (those on
+        # screen), a chunk at a time, and forgotten at each reload (the text may have changed).
+        self.badge_loader = badge_loader
+        self.badges: dict[int, str] = {}
+        self._warning_icon: Optional[QIcon] = None
 
     def set_groups(self, groups: list[QueueGroup], folded: Optional[set[str]] = None) -> None:
         self.beginResetModel()
         self.groups = groups
+        self.badges = {}
         if folded is not None:
             self.folded = set(folded)
         self._build()
@@ -126,9 +136,16 @@ class ReviewQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cells(entry)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.index_no}\n{entry.title}" if index.column() == 0 else cells(entry)[index.column()]
+            if index.column() != 0:
+                return cells(entry)[index.column()]
+            badge = self.badge(index.row())
+            return f"{entry.index_no}\n{entry.title}" + (f"\n⚠ {badge}，公开前请遮盖" if badge else "")
         if role == ROW_ROLE:
             return entry
+        if role == PRIVACY_ROLE:
+            return self.badge(index.row())
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._warning() if index.column() == 0 and self.badge(index.row()) else None
         if role not in (STATE_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             return None
         state = row_state(entry)
@@ -151,6 +168,23 @@ class ReviewQueueModel(QAbstractTableModel):
         if role == GROUP_ROLE:
             return group.key
         return None
+
+    # --- the privacy badge -------------------------------------------------------------------
+    def badge(self, row: int) -> str:
+        entry = self.entries[row]
+        if self.badge_loader is None or not isinstance(entry, QueueRow):
+            return ""
+        if entry.item_id not in self.badges:
+            chunk = [e.item_id for e in self.entries[row:row + BADGE_CHUNK]
+                     if isinstance(e, QueueRow) and e.item_id not in self.badges]
+            self.badges.update(dict.fromkeys(chunk, ""))  # an item deleted meanwhile: no badge
+            self.badges.update(self.badge_loader(chunk))
+        return self.badges[entry.item_id]
+
+    def _warning(self) -> QIcon:
+        if self._warning_icon is None:
+            self._warning_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._warning_icon
 
     # --- finding --------------------------------------------------------------------------
     def group_of(self, item_id: int) -> Optional[QueueGroup]:

@@ -47,6 +47,9 @@ def _entry(e: Entry) -> str:
 
 def detail_html(d: ItemDetail) -> str:
     head = f"<h3 style='margin:0'>{_e(d.title)}</h3>"
+    if d.privacy_badge:
+        head += (f"<p style='color:#a1121b;background:#fde8e8'><b>⚠ {_e(d.privacy_badge)}</b>"
+                 "，公开前请遮盖。</p>")
     if d.revision_no > 1:
         head += f"<p style='color:#7a4b00'>第{d.revision_no}版（修订），变更日期 {d.changed_on or '—'}</p>"
     due = d.due_on.isoformat() if d.due_on else "—"

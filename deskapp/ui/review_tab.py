@@ -311,7 +311,7 @@ class ReviewTab(QWidget):
 
     def save_state(self, qs: QSettings) -> None:
         qs.setValue(SPLITTER_KEY, self.splitter.saveState())
-        qs.setValue(HEADER_KEY, self.view.header().saveState())
+        qs.setValue(HEADER_KEY, self.view.horizontalHeader().saveState())
 
     def restore_state(self, qs: QSettings) -> None:
         splitter, header = qs.value(SPLITTER_KEY), qs.value(HEADER_KEY)

@@ -168,3 +168,20 @@ def test_in_review_without_steps_is_listed_for_submission(db, actor):
         assert out.step == "科室负责人初审"
         with pytest.raises(ValidationError):
             workflow.submit(s, actor, item_id, None, today=TODAY)  # now it has its steps
+
+
+def test_privacy_badges_name_unmasked_numbers_only(db, actor):
+    """The queue's warning badge: unmasked ID/phone numbers in title, summary or content are
+    named and counted; masked numbers and ordinary digits (dates, amounts) are not."""
+    with db.session() as s:
+        staff = make_staff(s)
+        bare = make_item(s, actor, staff, title="低保新增对象公示")
+        masked = make_item(s, actor, staff, title="低保新增对象公示（已遮盖）")
+        clean = make_item(s, actor, staff, title="2026年11月26日会议通知")
+        s.get(Item, bare).content = "张三 330102199001011234 电话 13800138000"
+        s.get(Item, masked).content = "张三 330102********1234 电话 138****8000"
+        s.get(Item, clean).content = "金额 1540 元，2026年12月1日前报送。"
+    with db.session() as s:
+        badges = rq.privacy_badges(s, [bare, masked, clean])
+        assert badges == {bare: "含未遮盖的身份证号1处、手机号1处", masked: "", clean: ""}
+        assert rq.privacy_badges(s, []) == {}

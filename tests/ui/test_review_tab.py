@@ -16,6 +16,7 @@ from deskapp.core.models import Item, Person, ReviewDecision
 from deskapp.ui.context import AppContext
 from deskapp.ui.messages import RecordingMessages
 from deskapp.ui.review_dialogs import PaperInput, PublishInput, Signature
+from deskapp.ui.review_model import PRIVACY_ROLE
 from deskapp.ui.review_tab import ReviewTab
 from tests.review_support import PASSWORD, TODAY, make_item, make_staff
 
@@ -270,3 +271,22 @@ def test_attachment_link_opens_a_copy(qtbot, db, desk, tmp_path):
     assert open(opened[0], "rb").read() == b"%PDF-1.4 scan"
     tab.ops.open_attachment("att:99999")
     assert tab.ctx.messages.shown[-1][0] == "warn"
+
+
+def test_unmasked_personal_numbers_badge_in_queue_and_pane(qtbot, db, desk):
+    staff, ids = desk
+    with db.session() as s:
+        s.get(Item, ids[0]).content = "低保对象：李四 330102199001011234，联系电话 13800138000。"
+        for item_id in ids[:2]:
+            workflow.submit(s, Actor(None, "x"), item_id, None, today=TODAY)
+    tab = make_tab(qtbot, db)
+    warned, plain = tab.model.index_of(ids[0]), tab.model.index_of(ids[1])
+    assert tab.model.data(warned, PRIVACY_ROLE) == "含未遮盖的身份证号1处、手机号1处"
+    assert tab.model.data(plain, PRIVACY_ROLE) == ""
+    assert tab.model.data(warned, Qt.ItemDataRole.DecorationRole) is not None
+    assert tab.model.data(plain, Qt.ItemDataRole.DecorationRole) is None
+    assert "含未遮盖的身份证号1处" in tab.model.data(warned, Qt.ItemDataRole.ToolTipRole)
+    tab.select_items([ids[0]])
+    assert "含未遮盖的身份证号1处、手机号1处" in tab.pane.toPlainText()
+    tab.select_items([ids[1]])
+    assert "未遮盖" not in tab.pane.toPlainText()
