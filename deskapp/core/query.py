@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from deskapp.core import settings
+from deskapp.core import privacy, settings
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.db import Database, item_search_clause
 from deskapp.core.models import CatalogueEntry, Department, Item
@@ -211,6 +211,9 @@ class ItemRow:
     due_soon: bool
     days_late: int  # calendar days past due (0 when not late)
     version: int
+    # "含未遮盖的身份证号2处…" when 内容 holds unmasked personal numbers (the register's and
+    # the review queue's warning badge); empty otherwise, and for light rows without content.
+    privacy_note: str = ""
 
     @classmethod
     def build(cls, item: Item, category: Optional[str], department: Optional[str],
@@ -233,6 +236,7 @@ class ItemRow:
             posted_on=item.posted_on, removed_on=item.removed_on,
             channels=tuple(item.channels or ()), overdue=overdue, due_soon=soon,
             days_late=late_days, version=item.version,
+            privacy_note=privacy.badge_text(getattr(item, "content", None)),
         )
 
     @property

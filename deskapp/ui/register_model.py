@@ -58,6 +58,9 @@ ItemIdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2  # the whole ItemRow (plain data)
 StateRole = Qt.ItemDataRole.UserRole + 3  # "late", "soon" or "" — what the colours mean
 
+# Before the 标题 of an item whose 内容 holds unmasked ID/phone/card numbers (tooltip: which).
+PRIVACY_MARK = "⚠ "
+
 LATE_BG, LATE_FG = QColor("#f9d6d5"), QColor("#a1121b")
 SOON_BG, SOON_FG = QColor("#fdecc2"), QColor("#7a4b00")
 _Index = QModelIndex | QPersistentModelIndex
@@ -73,6 +76,8 @@ def row_state(row: ItemRow) -> str:
 
 def cell_text(row: ItemRow, column: int) -> str:
     key = COLUMNS[column][1]
+    if key == "title" and row.privacy_note:
+        return PRIVACY_MARK + row.title
     if key == "category":
         return row.category or row.kind
     if key == "status":
@@ -317,7 +322,7 @@ class RegisterModel(QAbstractTableModel):
                 text += f"\n已超期 {row.days_late} 天"
             return text
         if column == 1:
-            return row.title
+            return f"{row.title}\n⚠ {row.privacy_note}" if row.privacy_note else row.title
         return None
 
 
