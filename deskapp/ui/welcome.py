@@ -1,5 +1,6 @@
 """First run: on an empty desk, ask the office's name and 索引号 prefix, then offer demo data
-(clearly marked, removable from 文件 → 删除演示数据) or a clean start.
+(clearly marked, removable from 文件 → 删除演示数据), importing the office's existing Excel
+ledger (导入现有台账, the Excel issue's wizard) or a clean start.
 
 Demo data comes from engineer C's :mod:`deskapp.core.demo`; generating it runs through the
 one worker (:func:`deskapp.ui.worker.run_job`) with a progress dialog.
@@ -89,6 +90,7 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.demo_loaded = False
+        self.imported = 0  # items the import wizard brought in
         self.setWindowTitle(f"欢迎使用{APP_NAME}")
         self.name = QLineEdit()
         self.name.setPlaceholderText("例如：某某区某某街道办事处")
@@ -104,10 +106,13 @@ class WelcomeDialog(QDialog):
         self.demo_count.setValue(DEMO_ITEMS)
         self.demo_count.setSuffix(" 条")
         self.demo_button = QPushButton("载入演示数据")
+        self.import_button = QPushButton("导入现有台账")
+        self.import_button.setToolTip("从本单位原有的 Excel 台账（.xlsx）导入信息")
         self.start_button = QPushButton("开始使用")
         self.start_button.setDefault(True)
         self._layout()
         self.demo_button.clicked.connect(self.load_demo)
+        self.import_button.clicked.connect(self.import_ledger)
         self.start_button.clicked.connect(self.start)
 
     def _layout(self) -> None:
@@ -129,6 +134,7 @@ class WelcomeDialog(QDialog):
         buttons.addWidget(self.demo_count)
         buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
         buttons.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -165,6 +171,22 @@ class WelcomeDialog(QDialog):
         job = load_demo_data(self.ctx, self, self.demo_count.value())
         job.succeeded.connect(self._demo_done)
         job.failed.connect(lambda _exc: self.setEnabled(True))
+
+    def import_ledger(self) -> None:
+        """Save the office first (imported items take its 索引号 prefix), then the wizard;
+        the welcome page closes only when something was imported."""
+        if not self._save():
+            return
+        from deskapp.core.ledger_commit import ImportResult
+        from deskapp.ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.exec()
+        # the wizard keeps its ImportResult in ``result`` (shadowing QDialog.result)
+        outcome = getattr(wizard, "result", None)
+        self.imported = outcome.imported if isinstance(outcome, ImportResult) else 0
+        if self.imported:
+            self.accept()
 
     def _demo_done(self, _result: Any) -> None:
         self.demo_loaded = True
