@@ -30,7 +30,7 @@ from deskapp.core.errors import ConcurrentEditError, DeskError, ValidationError
 from deskapp.core.register import ItemData
 from deskapp.core.vocab import STATUSES
 from deskapp.ui.context import AppContext
-from deskapp.ui.item_fields import ERROR_COLOR, ErrorLabel
+from deskapp.ui.form_kit import ERROR_COLOR, ErrorLabel
 from deskapp.ui.item_form_view import TAB_FILES, ItemFormView
 
 DEFAULT_SIZE = QSize(940, 680)

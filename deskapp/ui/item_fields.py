@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.item_form import CatalogueChoice, Choice
-
-ERROR_COLOR = "#c62828"
+from deskapp.ui.form_kit import ERROR_COLOR
 _EMPTY_QDATE = QDate(1900, 1, 1)  # only what the edit shows while empty; never a value
 _FILL_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
               *(getattr(Qt.Key, f"Key_{n}") for n in range(10))}
@@ -35,20 +34,6 @@ def required_label(text: str) -> QLabel:
     label = QLabel(f'{text}<span style="color:{ERROR_COLOR}">*</span>')
     label.setTextFormat(Qt.TextFormat.RichText)
     return label
-
-
-class ErrorLabel(QLabel):
-    """The red line under a field that says what is wrong with it; hidden when all is well."""
-
-    def __init__(self, parent: Optional[QWidget] = None):
-        super().__init__(parent)
-        self.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.setWordWrap(True)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
 
 
 def to_qdate(day: dt.date) -> QDate:

@@ -32,11 +32,10 @@ from deskapp.core.vocab import ATTRIBUTES, CHANNELS, KINDS, NOTICE_DAY_KINDS, SC
 from deskapp.ui.attachments_panel import AttachmentsPanel
 from deskapp.ui.context import AppContext
 from deskapp.ui.interpretation_picker import InterpretationField
+from deskapp.ui.form_kit import ERROR_COLOR, ErrorLabel
 from deskapp.ui.item_fields import (
-    ERROR_COLOR,
     CatalogueCombo,
     ChannelChecks,
-    ErrorLabel,
     OptionalDateEdit,
     fill_catalogue,
     fill_choices,
