@@ -19,3 +19,10 @@ def print_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
     sys.stdout.flush()
+
+
+def year_arg(text: str) -> int:
+    """argparse type for --year: four digits, else argparse's one-line Chinese error."""
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"年份应为四位数字（如 2026），“{text}”不对")
+    return int(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from deskapp.cli import add_db_option
-from deskapp.commands import open_db
+from deskapp.commands import open_db, year_arg
 from deskapp.core.db import is_url, resolve_target
 from deskapp.core.errors import DeskError
 from deskapp.core.query import ItemFilter, ItemRow, Register, parse_quarter
@@ -26,7 +26,7 @@ COLUMNS = (("索引号", 30), ("标题", 36), ("类别", 10), ("科室", 14), ("
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("items", help="列出台账中的信息")
     p.add_argument("--status", help="状态：draft/in_review/returned/approved/published/withdrawn 或中文（如 已发布）")
-    p.add_argument("--year", type=_year, help="形成日期所在年份，如 2026")
+    p.add_argument("--year", type=year_arg, help="形成日期所在年份，如 2026")
     p.add_argument("--quarter", help="形成日期所在季度，如 2026Q3")
     p.add_argument("--kind", help="信息类别，如 政策文件")
     p.add_argument("--search", default="", help="在标题、文号、索引号、内容中查找")
@@ -35,12 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     add_db_option(p)
     p.set_defaults(func=items_command)
-
-
-def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"年份应为四位数字（如 2026），“{text}”不对")
-    return int(text)
 
 
 def today() -> dt.date:  # a function so tests can pin the day
