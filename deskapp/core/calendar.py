@@ -60,11 +60,14 @@ def _md(day: dt.date) -> str:
     return f"{day.month}/{day.day}"
 
 
-def group_holidays(days: list[tuple[dt.date, str]]) -> Iterator[tuple[str, dt.date, dt.date]]:
-    """Runs of consecutive-by-name holidays: (name, first, last). Weekends inside count."""
+def group_holidays(
+    days: list[tuple[dt.date, str]], max_gap: int = 3
+) -> Iterator[tuple[str, dt.date, dt.date]]:
+    """Runs of same-named holidays: (name, first, last). Days of one run are at most
+    ``max_gap`` days apart (a weekend inside a holiday still belongs to it)."""
     run: list[tuple[dt.date, str]] = []
     for day, name in days:
-        if run and (name != run[-1][1] or (day - run[-1][0]).days > 3):
+        if run and (name != run[-1][1] or (day - run[-1][0]).days > max_gap):
             yield run[0][1], run[0][0], run[-1][0]
             run = []
         run.append((day, name))
@@ -211,19 +214,8 @@ def load_arrangement(session: Session, year: int) -> YearArrangement:
     makeup: list[dt.date] = []
     for row in rows:
         (makeup.append(row.day) if row.kind == "workday" else holidays.append((row.day, row.name)))
-    ranges = [HolidayRange(name, a, b) for name, a, b in _contiguous(holidays)]
+    ranges = [HolidayRange(name, a, b) for name, a, b in group_holidays(holidays, max_gap=1)]
     return YearArrangement(year, ranges, makeup)
-
-
-def _contiguous(days: list[tuple[dt.date, str]]) -> Iterator[tuple[str, dt.date, dt.date]]:
-    run: list[tuple[dt.date, str]] = []
-    for day, name in days:
-        if run and (name != run[-1][1] or day - run[-1][0] != ONE_DAY):
-            yield run[0][1], run[0][0], run[-1][0]
-            run = []
-        run.append((day, name))
-    if run:
-        yield run[0][1], run[0][0], run[-1][0]
 
 
 def known_years(session: Session) -> dict[int, str]:
@@ -248,7 +240,7 @@ def package_arrangements() -> Iterable[YearArrangement]:
         if day.weekday() >= 5:
             by_year.setdefault(day.year, ([], []))[1].append(day)
     for year, (holidays, makeup) in sorted(by_year.items()):
-        ranges = [HolidayRange(n, a, b) for n, a, b in _contiguous(holidays)]
+        ranges = [HolidayRange(n, a, b) for n, a, b in group_holidays(holidays, max_gap=1)]
         yield YearArrangement(year, ranges, makeup)
 
 
