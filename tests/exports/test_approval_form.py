@@ -97,3 +97,36 @@ def test_form_cli(db, db_path, item, tmp_path, capsys):
     assert "找不到编号为 99999" in capsys.readouterr().err
     assert cli.main(["form", "--db", str(db_path), "--item", str(item), "--out",
                      str(tmp_path / "没有 这个 文件夹" / "x.pdf")]) == 2
+
+
+def blank_form(title: str, summary: str, steps: int = 4):
+    from deskapp.exports.pdf.approval_form import FormData, StepBox
+
+    names = ["科室负责人初审", "保密审查", "分管领导审核", "主要领导签发", "街道党工委审定", "备案"]
+    return FormData(org_name="云溪区长安街道办事处", title="政府信息公开保密审查审批表", item_title=title,
+                    index_no="113308020025947382/2026-00384", department="社区卫生服务中心", drafter="欧阳晓明",
+                    summary=summary, carrier="非公文类", channels="政府网站、两微一端、社区/村公示栏（电子屏）",
+                    scope="面向社会", planned="不晚于2026年12月18日", attribute="主动公开", reason="",
+                    steps=[StepBox(n) for n in names[:steps]], printed=TODAY)
+
+
+def test_blank_four_step_form_fits_one_a4_page():
+    """The form printed for signing on paper (nothing recorded yet) is one sheet, with a
+    two-line title and a summary of a few lines: the fourth box must not spill onto page 2."""
+    title = "关于印发《长安街道2026年度老旧小区综合整治提升工程实施方案（第二批）》及资金安排的通知"
+    summary = ("为推进老旧小区综合整治，街道制定第二批实施方案，涉及花园、东风、和平三个社区共十二个小区，"
+               "内容包括雨污分流、外墙保温、加装电梯、停车位改造及绿化提升，总投资约两千三百万元，"
+               "资金来源为区级财政补助与街道自筹，工期自2026年12月至2027年10月。")
+    result = render_form(blank_form(title, summary))
+    assert result.pages == 1 and result.missing == set()
+
+
+def test_very_long_summary_breaks_between_boxes_and_keeps_every_word(tmp_path):
+    """Longer than a page: it goes on to a second sheet between whole boxes; nothing is cut."""
+    summary = "街道办事处对辖区内各社区开展的专项整治工作进行了全面检查。" * 20
+    result = render_form(blank_form("长标题" * 30, summary, steps=6))
+    out = tmp_path / "长.pdf"
+    out.write_bytes(result.data)
+    text = text_of(out).replace("\n", "").replace(" ", "").replace("\u3000", "")
+    assert result.pages == 2 and "6.备案" in text
+    assert text.count("专项整治工作") == 20 and text.count("年月日") == 6

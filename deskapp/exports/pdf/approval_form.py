@@ -32,6 +32,8 @@ from deskapp.exports.pdf.para import Para, TextStyle
 
 A4_FORM = Geometry("form", A4, 18 * mm, 20 * mm, 170 * mm, 255 * mm, 11, 18, 0, 0, 10,
                    page_no_centred=True)
+BLANK_SPACE = 9 * mm  # room for a handwritten opinion in a box still to be signed
+MIN_BLANK_SPACE = 4 * mm  # shrunk down to this so that the form stays on one sheet
 DECISION_BOXES = [("approve", "同意"), ("return", "退回修改"), ("withhold", "不予公开")]
 OFFICIAL_KINDS = ("政策文件", "规范性文件")  # 公文类 even without a 文号
 
@@ -131,7 +133,7 @@ class _Form:
         table.setStyle(TableStyle([*spans, *_grid(self.font)]))
         return table
 
-    def step_box(self, number: int, box: StepBox) -> Table:
+    def step_box(self, number: int, box: StepBox, blank_space: float = BLANK_SPACE) -> Table:
         w = A4_FORM.width
         marks = "　".join(("■" if box.decision == code else "□") + label for code, label in DECISION_BOXES)
         opinion = box.opinion or ("同意。" if box.decision == "approve" else "")
@@ -145,14 +147,16 @@ class _Form:
         inner = [
             [self.p(marks)],
             [self.p(f"意见：{opinion}")],
-            [Spacer(1, 0 if opinion else 9 * mm)],
+            [Spacer(1, 0 if opinion else blank_space)],
             [Table([[self.p(sign), self.p(date)]], colWidths=[0.44 * w, 0.34 * w],
                    style=TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))],
         ]
         right = Table(inner, colWidths=[0.80 * w], style=TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font),
                                                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+                                                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                                                     ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
         table = Table([[self.p(f"{number}. {box.name}", self.label), right]], colWidths=[0.17 * w, 0.83 * w],
                       minRowHeights=[29 * mm])
         table.setStyle(TableStyle(_grid(self.font)))
@@ -164,6 +168,24 @@ def _grid(font: str) -> list[tuple]:  # type: ignore[type-arg]
     return [("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.7, black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
+
+
+def _height(flowable: Flowable) -> float:
+    return flowable.wrap(A4_FORM.width, A4_FORM.height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+def _blank_space(f: _Form, data: FormData, others: list[Flowable]) -> float:
+    """The writing room of the boxes still to be signed: BLANK_SPACE, less (down to
+    MIN_BLANK_SPACE) when that keeps the whole form on one sheet — a paper form whose last
+    signature box sits alone on a second page is not one a leader signs. A form that cannot
+    fit anyway (a long summary, many steps) keeps the full room and goes on to page 2."""
+    blank = sum(1 for box in data.steps if not box.decision)
+    if not blank:
+        return BLANK_SPACE
+    room = A4_FORM.height - 6 - sum(_height(x) for x in others)  # 6 pt of slack for rounding
+    full = sum(_height(f.step_box(n, box)) for n, box in enumerate(data.steps, start=1))
+    shrunk = BLANK_SPACE - (full - room) / blank
+    return BLANK_SPACE if full <= room or shrunk < MIN_BLANK_SPACE else shrunk
 
 
 def render_form(data: FormData, fonts: Optional[FontBook] = None) -> RenderResult:
@@ -178,10 +200,12 @@ def render_form(data: FormData, fonts: Optional[FontBook] = None) -> RenderResul
         flow.append(Para(data.org_name, head, fonts, missing))
     flow.append(Para(data.title, title, fonts, missing))
     flow.append(f.fields(data))
+    note = Para(f"打印日期：{chinese_date(data.printed)}。在线签批记录保存在台账“操作记录”中备查；"
+                "纸质签批后请将本表扫描存档。", small, fonts, missing)
+    space = _blank_space(f, data, [*flow, note])
     for n, box in enumerate(data.steps, start=1):
-        flow.append(f.step_box(n, box))
-    flow.append(Para(f"打印日期：{chinese_date(data.printed)}。在线签批记录保存在台账“操作记录”中备查；"
-                     "纸质签批后请将本表扫描存档。", small, fonts, missing))
+        flow.append(f.step_box(n, box, space))
+    flow.append(note)
     pdf, pages = build(flow, A4_FORM, Furniture(A4_FORM, fonts, page_numbers=False), data.title)
     return RenderResult(pdf, pages, missing)
 
