@@ -130,3 +130,21 @@ def test_very_long_summary_breaks_between_boxes_and_keeps_every_word(tmp_path):
     text = text_of(out).replace("\n", "").replace(" ", "").replace("\u3000", "")
     assert result.pages == 2 and "6.备案" in text
     assert text.count("专项整治工作") == 20 and text.count("年月日") == 6
+
+
+def test_withheld_item_leaves_no_boxes_to_sign_after_the_decision(db, actor, tmp_path):
+    """不予公开 closes the item: the steps after it are not waiting for a signature, and
+    there is no 拟公开时间."""
+    with db.session() as s:
+        staff = make_staff(s)
+        item_id = make_item(s, actor, staff)
+        workflow.submit(s, actor, item_id, None, today=TODAY)
+        workflow.approve(s, actor, item_id, None, staff.head, PASSWORD, today=TODAY)
+        workflow.withhold(s, actor, item_id, None, staff.secrecy, PASSWORD, "涉及国家秘密，依据《条例》第十四条。",
+                          today=TODAY)
+        out = tmp_path / "不予公开.pdf"
+        write_form(s, item_id, out, today=TODAY)
+    text = text_of(out).replace(" ", "").replace("\n", "").replace("\u3000", "")
+    assert "年月日" not in text  # no blank date line left to fill in
+    assert text.count("已决定不予公开，本步无需审签") == 2
+    assert "审批后及时公开" not in text and "不晚于" not in text

@@ -46,6 +46,7 @@ class StepBox:
     signer: str = ""
     mode: str = ""  # online / paper
     date: Optional[dt.date] = None
+    closed: bool = False  # after a 不予公开 decision: nothing left to sign here
 
 
 @dataclass
@@ -72,6 +73,8 @@ def carrier_of(detail: ItemDetail) -> str:
 
 
 def planned_text(detail: ItemDetail) -> str:
+    if detail.attribute == "withheld":
+        return "不予公开"
     if detail.published_on:
         return f"{chinese_date(detail.published_on)}（已发布）"
     if detail.due_on:
@@ -82,10 +85,11 @@ def planned_text(detail: ItemDetail) -> str:
 def form_data(session: Session, item_id: int, today: Optional[dt.date] = None) -> FormData:
     d = item_detail(session, item_id)
     steps = []
+    withheld = any(s.state == "withheld" for s in d.steps)
     for s in d.steps:
         e = s.decision
         if e is None:
-            steps.append(StepBox(s.name))
+            steps.append(StepBox(s.name, closed=withheld))
         else:
             date = e.paper_date if e.mode == "paper" and e.paper_date else e.at.date()
             steps.append(StepBox(s.name, e.action, e.opinion, e.person, e.mode, date))
@@ -135,6 +139,8 @@ class _Form:
 
     def step_box(self, number: int, box: StepBox, blank_space: float = BLANK_SPACE) -> Table:
         w = A4_FORM.width
+        if box.closed:
+            return self._box(number, box, [[self.p("已决定不予公开，本步无需审签。")]])
         marks = "　".join(("■" if box.decision == code else "□") + label for code, label in DECISION_BOXES)
         opinion = box.opinion or ("同意。" if box.decision == "approve" else "")
         if box.decision:
@@ -152,13 +158,17 @@ class _Form:
                    style=TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))],
         ]
+        return self._box(number, box, inner)
+
+    def _box(self, number: int, box: StepBox, inner: list[list[Flowable]]) -> Table:
+        w = A4_FORM.width
         right = Table(inner, colWidths=[0.80 * w], style=TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font),
                                                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                                                      ("TOPPADDING", (0, 0), (-1, -1), 1),
                                                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
         table = Table([[self.p(f"{number}. {box.name}", self.label), right]], colWidths=[0.17 * w, 0.83 * w],
-                      minRowHeights=[29 * mm])
+                      minRowHeights=[(12 if box.closed else 29) * mm])
         table.setStyle(TableStyle(_grid(self.font)))
         return table
 
@@ -179,7 +189,7 @@ def _blank_space(f: _Form, data: FormData, others: list[Flowable]) -> float:
     MIN_BLANK_SPACE) when that keeps the whole form on one sheet — a paper form whose last
     signature box sits alone on a second page is not one a leader signs. A form that cannot
     fit anyway (a long summary, many steps) keeps the full room and goes on to page 2."""
-    blank = sum(1 for box in data.steps if not box.decision)
+    blank = sum(1 for box in data.steps if not box.decision and not box.closed)
     if not blank:
         return BLANK_SPACE
     room = A4_FORM.height - 6 - sum(_height(x) for x in others)  # 6 pt of slack for rounding
