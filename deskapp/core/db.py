@@ -248,6 +248,17 @@ def has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
 
+def claim_write_lock(session: Session) -> None:
+    """Become the database's writer now, before reading what is about to be assigned (the
+    next 索引号): another process saving at the same moment then waits for this transaction
+    instead of taking the same number. SQLite takes its write lock at the first write, so
+    an UPDATE that changes nothing is enough (pysqlite begins the transaction just before
+    it, so the snapshot read afterwards is current). Other servers: the unique index and
+    the caller's conflict message are the guard."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE setting SET key = key WHERE 0"))
+
+
 # --- search: the only place that knows FTS5 ----------------------------------------------
 
 def _fts_literal(query: str) -> str:

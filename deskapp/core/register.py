@@ -13,13 +13,15 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core import audit, settings
 from deskapp.core.audit import Actor
 from deskapp.core.calendar import DueDate, WorkCalendar
-from deskapp.core.errors import ConcurrentEditError, NotFoundError, ValidationError
+from deskapp.core.db import claim_write_lock
+from deskapp.core.errors import ConcurrentEditError, DeskError, NotFoundError, ValidationError
 from deskapp.core.models import CatalogueEntry, Department, Item, Person
 from deskapp.core.vocab import ATTRIBUTES, KINDS, NOTICE_DAY_KINDS, SCOPES, STATUSES, VALIDITY
 
@@ -153,6 +155,7 @@ def index_prefix(session: Session, year: int) -> str:
 
 def next_index_no(session: Session, year: int) -> str:
     """The next free 索引号 of ``year``: prefix + "/" + year + "-" + zero-padded serial."""
+    claim_write_lock(session)  # no other writer may take the same number before we commit
     head = index_prefix(session, year)
     width = int(settings.get(session, "serial_width"))
     taken = session.scalars(select(Item.index_no).where(Item.index_no.startswith(head, autoescape=True)))
@@ -266,7 +269,14 @@ def create_item(
         item.index_no = next_index_no(session, data.formed_on.year)
     _apply_due(session, cal or WorkCalendar.load(session), item)
     session.add(item)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Another writer took this number after it was chosen (a database server, or a number
+        # typed by hand): the whole save is rolled back by the caller's transaction.
+        if "index_no" not in str(exc.orig):
+            raise
+        raise DeskError(f"索引号冲突，请重试：“{item.index_no}”刚被同时保存的另一条信息占用。") from exc
     audit.record(session, actor, "create", "item", item.id, None, audit.snapshot(item, AUDITED_FIELDS))
     return item
 
