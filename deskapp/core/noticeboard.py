@@ -30,7 +30,7 @@ from deskapp.core.vocab import STATUSES
 NOTICE_KIND = "公告公示"
 SIGNED = ("approved", "published")
 LISTS = {"pending": "待张贴", "showing": "公示中", "due_down": "待撤下", "removed": "已撤下"}
-HISTORY_LIMIT = 500
+HISTORY_LIMIT = 100  # 已撤下 rows shown at first; the tab's 显示更多 asks for more
 
 
 @dataclass(frozen=True)
@@ -81,40 +81,48 @@ def notice_period(session: Session, item: Item, start: Optional[dt.date] = None,
     return begin, period_end(begin, days, kind, cal or WorkCalendar.load(session))
 
 
-def _row(item: Item, dept: Optional[str], today: dt.date) -> BoardRow:
-    left = (item.notice_end - today).days if item.notice_end else None
-    return BoardRow(item.id, item.version, item.index_no, item.title, item.status, dept or "",
-                    item.notice_start, item.notice_end, left, item.posted_on, item.posted_board,
-                    item.removed_on, privacy.has_unmasked(item.content))
+_COLUMNS = (Item.id, Item.version, Item.index_no, Item.title, Item.status, Department.name,
+            Item.notice_start, Item.notice_end, Item.posted_on, Item.posted_board, Item.removed_on,
+            Item.content)
 
 
-def _query(session: Session, *where):  # type: ignore[no-untyped-def]
-    return session.execute(
-        select(Item, Department.name).outerjoin(Department, Department.id == Item.department_id)
-        .where(*where)
-    ).all()
+def _row(r, today: dt.date) -> BoardRow:  # type: ignore[no-untyped-def]
+    left = (r.notice_end - today).days if r.notice_end else None
+    return BoardRow(r.id, r.version, r.index_no, r.title, r.status, r.name or "", r.notice_start,
+                    r.notice_end, left, r.posted_on, r.posted_board or "", r.removed_on,
+                    privacy.has_unmasked(r.content))
 
 
-def board_lists(session: Session, today: dt.date) -> dict[str, list[BoardRow]]:
-    """{'pending': […], 'showing': […], 'due_down': […], 'removed': […]}."""
+def _select(*where):  # type: ignore[no-untyped-def]
+    # Plain columns, not ORM entities: the tab reads a few thousand rows on a big register.
+    return (select(*_COLUMNS).outerjoin(Department, Department.id == Item.department_id)
+            .where(*where))
+
+
+def board_lists(session: Session, today: dt.date, history: int = HISTORY_LIMIT) -> dict[str, list[BoardRow]]:
+    """{'pending': […], 'showing': […], 'due_down': […], 'removed': […]}; 已撤下 holds the
+    ``history`` most recently taken down (``removed_total`` says how many there are)."""
     up = (Item.posted_on.is_not(None), Item.removed_on.is_(None))
-    pending = _query(session, Item.kind == NOTICE_KIND, Item.status.in_(SIGNED), Item.posted_on.is_(None))
-    current = _query(session, *up)
-    removed = session.execute(
-        select(Item, Department.name).outerjoin(Department, Department.id == Item.department_id)
-        .where(Item.removed_on.is_not(None)).order_by(Item.removed_on.desc(), Item.id.desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
+    pending = session.execute(_select(Item.kind == NOTICE_KIND, Item.status.in_(SIGNED),
+                                      Item.posted_on.is_(None))).all()
+    current = session.execute(_select(*up)).all()
+    removed = session.execute(_select(Item.removed_on.is_not(None))
+                              .order_by(Item.removed_on.desc(), Item.id.desc()).limit(history)).all()
     result: dict[str, list[BoardRow]] = {k: [] for k in LISTS}
-    result["pending"] = sorted((_row(i, d, today) for i, d in pending),
+    result["pending"] = sorted((_row(r, today) for r in pending),
                                key=lambda r: (r.notice_start or dt.date.max, r.id))
-    for item, dept in current:
-        key = "due_down" if item.notice_end is not None and item.notice_end < today else "showing"
-        result[key].append(_row(item, dept, today))
+    for r in current:
+        key = "due_down" if r.notice_end is not None and r.notice_end < today else "showing"
+        result[key].append(_row(r, today))
     result["showing"].sort(key=lambda r: (r.notice_end or dt.date.max, r.id))
     result["due_down"].sort(key=lambda r: (r.notice_end or dt.date.min, r.id))
-    result["removed"] = [_row(i, d, today) for i, d in removed]
+    result["removed"] = [_row(r, today) for r in removed]
     return result
+
+
+def removed_total(session: Session) -> int:
+    """How many notices have ever been taken down (the 已撤下 list shows the newest few)."""
+    return int(session.scalar(select(func.count()).select_from(Item).where(Item.removed_on.is_not(None))) or 0)
 
 
 def counts(session: Session, today: dt.date) -> dict[str, int]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -102,9 +102,8 @@ def _compact(s: str) -> str:
     return s.replace(" ", "").replace("-", "")
 
 
-def find(text: str) -> list[Finding]:
-    """Every personal number in ``text``, in order, without overlaps (the longer one wins)."""
-    found: list[Finding] = []
+def _candidates(text: str) -> Iterator[Finding]:
+    """Each number that is an ID, phone or card, grouped forms first (may overlap)."""
     for pattern in (_GROUPED, _PLAIN):
         for m in pattern.finditer(text):
             number, end = m.group(), m.end()
@@ -113,7 +112,12 @@ def find(text: str) -> list[Finding]:
                 number, end = number[:-1], end - 1
                 kind = classify(_compact(number))
             if kind:
-                found.append(Finding(kind, m.start(), end, number))
+                yield Finding(kind, m.start(), end, number)
+
+
+def find(text: str) -> list[Finding]:
+    """Every personal number in ``text``, in order, without overlaps (the longer one wins)."""
+    found = list(_candidates(text))
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))
     result: list[Finding] = []
     for f in found:
@@ -125,7 +129,8 @@ def find(text: str) -> list[Finding]:
 
 def has_unmasked(text: str | None) -> bool:
     """True when ``text`` holds an ID, phone or card number that is not masked (the badge)."""
-    return bool(text) and bool(find(text))  # type: ignore[arg-type]
+    # Stops at the first number: the 公示栏 badges a few thousand items at once.
+    return bool(text) and next(_candidates(text), None) is not None  # type: ignore[arg-type]
 
 
 def summary(text: str | None) -> dict[str, int]:

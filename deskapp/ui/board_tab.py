@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGroupBox, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QPushButton, QSplitter,
@@ -86,12 +87,17 @@ class BoardTab(QWidget):
             self.template.addItem(label, code)
         self.summary = QLabel(self)
         self.buttons: dict[str, QPushButton] = {}
+        self.history = noticeboard.HISTORY_LIMIT  # 已撤下 rows to show; 显示更多 raises it
+        self.more = QPushButton(self)
+        self.more.clicked.connect(self.show_more_history)
         self._build()
         self.last_preview: Optional[PreviewDialog] = None
         self.last_job: Any = None
-        ctx.bus.items_changed.connect(self.refresh)
-        ctx.bus.settings_changed.connect(self.refresh)
-        self.refresh()
+        # Nothing is read here: on a big register the lists take a while, and the window
+        # builds this tab when it is first shown (and refreshes it then).
+        self.dirty = True
+        ctx.bus.items_changed.connect(self._changed)
+        ctx.bus.settings_changed.connect(self._changed)
 
     # --- building -------------------------------------------------------------------------
 
@@ -113,8 +119,11 @@ class BoardTab(QWidget):
         for key, label in LISTS.items():
             box = QGroupBox(label, split)
             table = self._make_table(box)
-            QVBoxLayout(box).addWidget(table)
+            box_layout = QVBoxLayout(box)
+            box_layout.addWidget(table)
             self.tables[key], self.boxes[key] = table, box
+        self.boxes["removed"].layout().addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
+        self.more.hide()
         self.boxes["due_down"].setStyleSheet("QGroupBox::title { color: #be0000; }")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -129,6 +138,7 @@ class BoardTab(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setResizeContentsPrecision(200)  # fit columns to the first rows only
         table.itemSelectionChanged.connect(lambda t=table: self._selected_in(t))
         return table
 
@@ -141,12 +151,37 @@ class BoardTab(QWidget):
 
     # --- data -----------------------------------------------------------------------------
 
+    def _changed(self) -> None:
+        """A change elsewhere: re-read now if in view, else when next shown."""
+        self.dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Later, not now: the main window refreshes a tab it switches to right after showing it.
+        QTimer.singleShot(0, self, self.refresh_if_dirty)
+
+    def refresh_if_dirty(self) -> None:
+        if self.dirty:
+            self.refresh()
+
+    def show_more_history(self) -> None:
+        self.history += 500
+        self.refresh()
+
     def refresh(self) -> None:
+        self.dirty = False
         with self.ctx.db.session() as s:
-            self.rows = noticeboard.board_lists(s, self.ctx.today())
+            self.rows = noticeboard.board_lists(s, self.ctx.today(), history=self.history)
+            removed_total = noticeboard.removed_total(s) if len(self.rows["removed"]) >= self.history else 0
         for key, table in self.tables.items():
             self._fill(key, table, self.rows[key])
             self.boxes[key].setTitle(f"{LISTS[key]}（{len(self.rows[key])}）")
+        if removed_total > len(self.rows["removed"]):
+            self.boxes["removed"].setTitle(f"{LISTS['removed']}（最近{len(self.rows['removed'])}条，共{removed_total}条）")
+            self.more.setText(f"显示更多（共{removed_total}条）")
+        self.more.setVisible(removed_total > len(self.rows["removed"]))
         n = {k: len(v) for k, v in self.rows.items()}
         text = f"今天应张贴 {n['pending']} 条，公示中 {n['showing']} 条"
         if n["due_down"]:
@@ -155,18 +190,24 @@ class BoardTab(QWidget):
         self._update_buttons()
 
     def _fill(self, key: str, table: QTableWidget, rows: list[BoardRow]) -> None:
+        # A few thousand rows on a big register: no item for an empty cell, one brush.
+        red, tip = QBrush(RED), "内容中含未遮盖的" + "、".join(KIND_LABELS.values()) + "之一；打印时会自动遮盖"
+        table.setUpdatesEnabled(False)
+        table.clearContents()
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate(row_cells(key, row)):
+                if not text:
+                    continue
                 cell = QTableWidgetItem(text)
-                cell.setData(Qt.ItemDataRole.UserRole, row.id)
-                if key == "due_down" or (c == 8 and text):
-                    cell.setForeground(QBrush(RED))
-                if c == 8 and text:
-                    cell.setToolTip("内容中含未遮盖的" + "、".join(KIND_LABELS.values()) + "之一；打印时会自动遮盖")
+                if key == "due_down" or c == 8:
+                    cell.setForeground(red)
+                if c == 8:
+                    cell.setToolTip(tip)
                 table.setItem(r, c, cell)
         for c in (0, 4, 5, 6, 7):
             table.resizeColumnToContents(c)
+        table.setUpdatesEnabled(True)
 
     def _selected_in(self, table: QTableWidget) -> None:
         if table.selectedItems():  # one selection across the four lists
@@ -301,6 +342,7 @@ class BoardTab(QWidget):
             self.ctx.messages.warn(self, exc.message)
             return
         self.ctx.bus.items_changed.emit()
+        self.refresh_if_dirty()  # the lists just changed under the user's eyes, shown or not
 
     def batch(self) -> None:
         today = self.ctx.today()

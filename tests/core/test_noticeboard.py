@@ -73,3 +73,28 @@ def test_rules_refuse_bad_postings(db, actor, today):
         with pytest.raises(DeskError):
             noticeboard.check_printable(draft, draft=False)
         noticeboard.check_printable(draft, draft=True)
+
+
+def test_history_is_the_newest_few_and_counted(db, actor, today):
+    with db.session() as s:
+        ids = [add(s, actor, today).id for _ in range(3)]
+        for n, item_id in enumerate(ids):
+            day = dt.date(2026, 11, 10 + n)
+            noticeboard.register_posting(s, actor, item_id, day, "街道", today=today)
+            noticeboard.register_removal(s, actor, item_id, day, today=today)
+    with db.session() as s:
+        lists = noticeboard.board_lists(s, today, history=2)
+        assert [r.id for r in lists["removed"]] == [ids[2], ids[1]]
+        assert noticeboard.removed_total(s) == 3
+
+
+def test_rows_carry_the_badge_without_the_content(db, actor, today):
+    from deskapp.core.privacy import id_check_char
+
+    pid = "33010219620408031" + id_check_char("33010219620408031")
+    with db.session() as s:
+        marked = add(s, actor, today, content=f"姓名\t身份证号\n张三\t{pid}").id
+        clean = add(s, actor, today, content="现将名单公示如下。电话0571-87654321。").id
+    with db.session() as s:
+        rows = {r.id: r for r in noticeboard.board_lists(s, today)["pending"]}
+    assert rows[marked].unmasked and not rows[clean].unmasked

@@ -46,6 +46,7 @@ def tab(qtbot, ctx, db, actor, today):
     widget = BoardTab(ctx)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
+    widget.refresh()  # the window does this when it first shows the tab
     return widget
 
 
@@ -123,3 +124,40 @@ def test_export_failure_is_a_message(tab, ctx, tmp_path):
     tab.ask_save_path = lambda suggested: str(tmp_path / "没有的文件夹" / "a.pdf")
     tab.export_selected()
     assert ctx.messages.shown[-1][0] == "warn" and "不存在" in ctx.messages.shown[-1][1]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_built_without_reading_and_filled_when_first_shown(qtbot, ctx, db, actor, today, monkeypatch):
+    """Building the tab reads nothing (a big register made the window freeze); a change while
+    it is hidden only marks it; showing it reads the lists once."""
+    from deskapp.core import noticeboard
+
+    add(db, actor, today, "关于低保新增对象的公示")
+    calls = []
+    real = noticeboard.board_lists
+    monkeypatch.setattr(noticeboard, "board_lists", lambda *a, **k: calls.append(1) or real(*a, **k))
+    widget = BoardTab(ctx)
+    qtbot.addWidget(widget)
+    ctx.bus.items_changed.emit()
+    assert calls == [] and widget.tables["pending"].rowCount() == 0
+    widget.show()
+    qtbot.waitUntil(lambda: widget.tables["pending"].rowCount() == 1, timeout=3000)
+    assert len(calls) == 1
+
+
+def test_history_shows_the_newest_and_more_on_request(qtbot, ctx, db, actor, today, monkeypatch):
+    from deskapp.core import noticeboard
+
+    ids = [add(db, actor, today, f"第{n}号公示") for n in range(3)]
+    with db.session() as s:
+        for item_id in ids:
+            noticeboard.register_posting(s, actor, item_id, dt.date(2026, 11, 20), "街道", today=today)
+            noticeboard.register_removal(s, actor, item_id, today, today=today)
+    monkeypatch.setattr(noticeboard, "HISTORY_LIMIT", 2)
+    widget = BoardTab(ctx)
+    qtbot.addWidget(widget)
+    widget.refresh()
+    assert widget.tables["removed"].rowCount() == 2
+    assert widget.more.isVisibleTo(widget) and "3" in widget.more.text()
+    widget.more.click()
+    assert widget.tables["removed"].rowCount() == 3 and not widget.more.isVisibleTo(widget)
