@@ -18,7 +18,7 @@ from typing import Iterator
 import platformdirs
 from sqlalchemy import ColumnElement, create_engine, event, inspect, literal_column, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp import APP_ID
@@ -172,9 +172,9 @@ def open_database(
     lock = DeskLock(path.with_name(path.name + ".lock")) if (path and take_lock) else None
     if lock is not None:
         lock.acquire()
-    engine = None
+    engine = None if path is not None else _server_engine(resolved, read_only)
     try:
-        engine = make_engine(resolved, read_only=read_only)
+        engine = engine or make_engine(resolved, read_only=read_only)
         data_dir = path.parent if path else user_data_dir()
         db = Database(resolved, engine, path, data_dir, read_only, lock)
         migrate.bring_up_to_date(db)
@@ -195,6 +195,32 @@ def open_database(
         _give_up(engine, lock)
         raise
     return db
+
+
+def _shown_url(target: str) -> str:
+    """The address for a message, without its password."""
+    try:
+        return make_url(target).render_as_string(hide_password=True)
+    except ArgumentError:
+        return target
+
+
+def _server_engine(target: str, read_only: bool) -> Engine:
+    """An engine for a database URL, connected once: a URL the desk cannot use (unknown
+    scheme, driver not installed, server not answering) is the user's to fix, not a crash."""
+    shown = _shown_url(target)
+    try:
+        engine = make_engine(target, read_only=read_only)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise DatabaseOpenError(f"无法使用数据库地址“{shown}”（格式不对或本机未安装该数据库的驱动），"
+                                "请检查 --db 或 DESKAPP_DB。") from exc
+    try:
+        with engine.connect():
+            pass
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise DatabaseOpenError(f"连接不上数据库地址“{shown}”，请确认数据库服务器已开启、地址和密码正确。") from exc
+    return engine
 
 
 def _give_up(engine: Engine | None, lock: DeskLock | None) -> None:
