@@ -177,7 +177,8 @@ class Figure:
 
 def _item(key: str, label: str, unit: str, fn: Callable[[Period], ColumnElement[bool]],
           stock: bool = False) -> tuple[Figure, Callable[[Period], ColumnElement[bool]]]:
-    rule = (fn.__doc__ or "").split("：", 1)[-1].strip()
+    text = (fn.__doc__ or "").split("：", 1)[-1]
+    rule = "".join(line.strip() for line in text.splitlines())  # no docstring line breaks in the sheet
     return Figure(key, label, unit, rule, "item", stock), fn
 
 

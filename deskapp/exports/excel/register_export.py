@@ -33,7 +33,7 @@ from deskapp.exports.excel.style import Col, header_row, print_setup, set_widths
 
 PAGE = 1000
 HEADER_ROW = 3
-COLS = [Col("序号", "int", 6, 8), Col("索引号", "text", 14, 28), Col("标题", "wrap", 30, 48),
+COLS = [Col("序号", "int", 6, 8), Col("索引号", "text", 14, 34), Col("标题", "wrap", 30, 48),
         Col("文号", "text", 8, 22), Col("信息类别", "center", 8, 10), Col("目录类别", "text", 8, 20),
         Col("科室", "text", 8, 14), Col("公开属性", "center", 8, 10), Col("状态", "center", 6, 8),
         Col("形成日期", "date", 15, 15), Col("变更日期", "date", 15, 15), Col("公开期限", "date", 15, 15),
@@ -117,8 +117,21 @@ def describe(f: ItemFilter, db: Database) -> str:
     if f.search.strip():
         parts.append(f"含“{f.search.strip()}”")
     if f.department_id or f.catalogue_id:
-        parts.append("按科室或目录筛选")
+        parts.extend(_named(f, db))
     return "、".join(parts) or "全部信息"
+
+
+def _named(f: ItemFilter, db: Database) -> list[str]:
+    """科室：… / 目录：… — the reader of a printed export must see which one was chosen."""
+    out = []
+    with db.session() as s:
+        if f.department_id:
+            name = s.get(Department, f.department_id)
+            out.append(f"科室：{name.name}" if name else "按科室筛选")
+        if f.catalogue_id:
+            entry = s.get(CatalogueEntry, f.catalogue_id)
+            out.append(f"目录：{entry.name}" if entry else "按目录筛选")
+    return out
 
 
 def export_register_job(db: Database, path: str | os.PathLike[str], f: ItemFilter = ItemFilter(),

@@ -131,7 +131,31 @@ def set_widths(ws: Worksheet, cols: Sequence[Col], widths: Sequence[float], firs
         width = col_width(col, widths[i] if i < len(widths) else 0, streamed)
         ws.column_dimensions[get_column_letter(first_col + i)].width = width
         out.append(width)
+    fit_title(ws)
     return out
+
+
+DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody sized
+TITLE_SCALE = 1.5  # a 16 pt bold character against widths measured in 11 pt digits
+TITLE_LINE = 22.0  # points per line of the title
+
+
+def fit_title(ws: Worksheet) -> None:
+    """Wrap the title row onto more lines when it is wider than the table under it: WPS and
+    LibreOffice clip a centred merged cell at both ends (a narrow sheet lost its first and
+    last characters on paper). Called once the columns have their widths."""
+    span = next((r for r in ws.merged_cells.ranges
+                 if r.min_row == r.max_row == 1 and r.min_col == 1), None)
+    cell = ws.cell(row=1, column=1)
+    if span is None or not isinstance(cell.value, str):
+        return
+    room = 0.0
+    for c in range(span.min_col, span.max_col + 1):
+        dim = ws.column_dimensions[get_column_letter(c)]
+        room += dim.width if dim.customWidth else DEFAULT_WIDTH
+    lines = max(1, -(-int(text_width(cell.value) * TITLE_SCALE) // max(int(room) - 2, 1)))
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=lines > 1 or None)
+    ws.row_dimensions[1].height = 30 if lines == 1 else round(TITLE_LINE * lines + 8, 1)
 
 
 LINE_HEIGHT = 14.0  # points per line of 10.5 pt text

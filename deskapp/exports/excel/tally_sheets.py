@@ -11,13 +11,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from deskapp.core.dates import chinese_date
 from deskapp.core.tally import QuarterFigures, Value
 from deskapp.core.tally_report import ReportChanges
 from deskapp.core.tally_tables import DepartmentRow, DetailRow, MonthRow
 from deskapp.core.worklog import WorklogRow
 from deskapp.exports.excel.sheetstream import StreamedSheet
 from deskapp.exports.excel.style import (
-    HEADER_FONT, TOTAL_FILL, TOTAL_FONT, Col, header_row, print_setup, put, set_widths,
+    HEADER_FONT, TOTAL_FILL, TOTAL_FONT, Col, fit_title, header_row, print_setup, put, set_widths,
     text_width, title_rows, wrapped_height,
 )
 
@@ -160,12 +161,12 @@ def channels(ws: Worksheet, head: Heading, qf: QuarterFigures, items: list[Month
 
 # --- 明细 / 超期清单 (streamed) --------------------------------------------------------------------
 
-DETAIL_COLS = [Col("序号", "int", 6, 8), Col("索引号", "text", 14, 26), Col("标题", "wrap", 30, 48),
+DETAIL_COLS = [Col("序号", "int", 6, 8), Col("索引号", "text", 14, 34), Col("标题", "wrap", 30, 48),
                Col("文号", "text", 8, 22), Col("信息类别", "center", 8, 10), Col("目录类别", "text", 10, 24),
                Col("科室", "text", 8, 14), Col("公开属性", "center", 8, 10), Col("形成日期", "date", 15, 15),
                Col("公开期限", "date", 15, 15), Col("发布日期", "date", 15, 15),
                Col("是否按时", "center", 8, 16), Col("公开渠道", "wrap", 10, 24), Col("状态", "center", 6, 8)]
-LATE_COLS = [Col("序号", "int", 6, 8), Col("索引号", "text", 14, 26), Col("标题", "wrap", 30, 48),
+LATE_COLS = [Col("序号", "int", 6, 8), Col("索引号", "text", 14, 34), Col("标题", "wrap", 30, 48),
              Col("科室", "text", 8, 14), Col("信息类别", "center", 8, 10), Col("形成日期", "date", 15, 15),
              Col("公开期限", "date", 15, 15), Col("发布日期", "date", 15, 15), Col("情况", "center", 12, 16),
              Col("超期天数（自然日）", "int", 10, 12), Col("超期工作日", "int", 10, 12),
@@ -232,7 +233,7 @@ def changes_sheet(ws: Worksheet, head: Heading, changes: ReportChanges) -> None:
         values.append([c.label, c.column, _v(c.reported), _v(c.now), _v(diff), pct])
     info = changes.info
     last = table(ws, head, cols, [v[:5] for v in values], landscape=False,
-                 title=f"{head[0]}·上报后变更（{info.label}已于{info.reported_on.isoformat()}上报）")
+                 title=f"{head[0]}·上报后变更（{info.label}已于{chinese_date(info.reported_on)}上报）")
     for n, v in enumerate(values, start=HEADER_ROW + 1):
         if v[5]:
             for c in (3, 4, 5):
@@ -240,11 +241,29 @@ def changes_sheet(ws: Worksheet, head: Heading, changes: ReportChanges) -> None:
                     ws.cell(n, c).number_format = "0.0%"
     r = last + 2
     put(ws, r, 1, "计入本季度的信息发生的变化", font=HEADER_FONT, border=False)
-    item_cols = [Col("索引号"), Col("标题"), Col("发布日期", "date"), Col("状态", "center"), Col("变化", "center")]
+    item_cols = [Col("索引号"), Col("标题", "wrap"), Col("发布日期", "date"), Col("状态", "center"),
+                 Col("变化", "center")]
     header_row(ws, r + 1, item_cols)
-    for n, item in enumerate(changes.items, start=r + 2):
-        for c, value in enumerate([item.index_no, item.title, item.published_on, item.status,
-                                   item.change], start=1):
+    item_rows = [[item.index_no, item.title, item.published_on, item.status, item.change]
+                 for item in changes.items]
+    for n, values in enumerate(item_rows, start=r + 2):
+        for c, value in enumerate(values, start=1):
             put(ws, n, c, value, item_cols[c - 1].kind)
     if not changes.items:
         put(ws, r + 2, 1, "无", border=False)
+    _fit_item_list(ws, r + 2, item_cols, item_rows)
+
+
+def _fit_item_list(ws: Worksheet, first_row: int, cols: Sequence[Col], rows: list[list[Any]]) -> None:
+    """The item list shares its columns with the figure table above it: widen 索引号 to the
+    longest number and 标题 to a readable width (wrapping longer titles), then fit the title."""
+    if not rows:
+        return
+    a, b, c = (ws.column_dimensions[x] for x in "ABC")
+    a.width = max(a.width, min(max(text_width(v[0]) for v in rows) + 2, 36))
+    b.width = max(b.width, min(max(text_width(v[1]) for v in rows) + 2, 30))  # still A4 portrait
+    c.width = max(c.width, 16)  # 2026年12月31日
+    widths = [a.width, b.width, c.width] + [ws.column_dimensions[x].width for x in "DE"]
+    for n, values in enumerate(rows, start=first_row):
+        ws.row_dimensions[n].height = wrapped_height(values, cols, widths)
+    fit_title(ws)
