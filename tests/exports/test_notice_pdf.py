@@ -229,3 +229,25 @@ def test_signature_typed_in_the_content_is_not_printed_twice():
     text = flat(text_of(render_notice(data).data))
     assert text.count("云溪区长安街道办事处") == 1 and text.count("2026年1月12日") == 1
     assert "某某街道办事处" not in text and "2026年9月3日" not in text
+
+
+def test_written_file_has_the_usual_permissions(tmp_path):
+    """A temp file is private (0600); the PDF a clerk saves must be readable like any file
+    she saves (by the umask), and an overwritten file keeps its own permissions."""
+    mask = os.umask(0o022)
+    try:
+        new = write_atomic(tmp_path / "新 公示.pdf", b"%PDF-1")
+        assert new.stat().st_mode & 0o777 == 0o644
+        old = tmp_path / "旧 公示.pdf"
+        old.write_bytes(b"old")
+        old.chmod(0o664)
+        write_atomic(old, b"%PDF-2")
+        assert old.stat().st_mode & 0o777 == 0o664 and old.read_bytes() == b"%PDF-2"
+    finally:
+        os.umask(mask)
+
+
+def test_a_folder_in_place_of_the_file_is_named_as_such(tmp_path):
+    (tmp_path / "公示").mkdir()
+    with pytest.raises(DeskError, match="是一个文件夹"):
+        write_atomic(tmp_path / "公示", b"x")

@@ -157,11 +157,14 @@ def write_atomic(path: os.PathLike[str] | str, data: bytes) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise DeskError(f"文件夹“{folder}”不存在，请先建立该文件夹或换一个保存位置。")
+    if target.is_dir():
+        raise DeskError(f"“{target}”是一个文件夹，请在它后面写上文件名（如 公示.pdf）。")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".~" + target.stem[:40], suffix=".part", dir=folder)
     except OSError as exc:
         raise DeskError(f"无法在“{folder}”中保存文件（{exc.strerror}），请换一个有写入权限的位置。") from exc
     try:
+        _usual_mode(fd, target)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -174,6 +177,30 @@ def write_atomic(path: os.PathLike[str] | str, data: bytes) -> Path:
                             "请关闭该文件或换一个文件名后重试，原文件未改动。") from exc
         raise DeskError(f"保存“{target.name}”失败（{exc.strerror}），原文件未改动，请检查磁盘空间后重试。") from exc
     return target
+
+
+def _usual_mode(fd: int, target: Path) -> None:
+    """mkstemp makes a private (0600) file; give it the permissions the file it replaces had,
+    or a new file's (0666 less the umask), so others sharing the folder can read it."""
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o666 & ~_umask()
+    if hasattr(os, "fchmod"):  # not on Windows, where this does not arise
+        os.fchmod(fd, mode)
+
+
+def _umask() -> int:
+    try:  # Linux says it without changing it (os.umask would, briefly, for every thread)
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def _remove_quietly(path: str) -> None:
