@@ -80,6 +80,7 @@ class PreviewDialog(QDialog):
             layout.addWidget(label)
         layout.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         self.print_button = QPushButton("打印…", self)
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.clicked.connect(lambda: ask_and_print(self.pdf.document, self))

@@ -88,6 +88,10 @@ def test_preview_loads_from_memory(tab, qtbot):
     dialog = tab.last_preview  # deletes itself on close
     qtbot.waitUntil(lambda: dialog.pdf.document.status() == QPdfDocument.Status.Ready, timeout=5000)
     assert dialog.pdf.page_count() >= 1
+    from PySide6.QtWidgets import QPushButton
+
+    labels = {b.text() for b in dialog.findChildren(QPushButton)}
+    assert labels == {"打印…", "关闭"}  # the interface is Chinese, not Qt's "Close"
     dialog.close()
 
 
