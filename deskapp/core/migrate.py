@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, text
 
 from deskapp.core import db as dbmod
 from deskapp.core.errors import DatabaseOpenError
@@ -45,6 +45,24 @@ def _refuse_foreign(db: "dbmod.Database", revisions: set[str]) -> None:
             ) from exc
 
 
+def superseded_stamps(revisions: set[str]) -> set[str]:
+    """Stamps that are ancestors of another stamp. A database made while the issue branches
+    (0002_review, 0003_notice, 0004_worklog) hung off 0001 carries all three; now the
+    migrations form one line, only the newest of them says where the schema is, and alembic
+    refuses to upgrade from overlapping stamps."""
+    script = ScriptDirectory.from_config(alembic_config())
+    ancestors: set[str] = set()
+    for rev in revisions:
+        ancestors |= {r.revision for r in script.iterate_revisions(rev, "base")} - {rev}
+    return revisions & ancestors
+
+
+def _drop_stamps(db: "dbmod.Database", stamps: set[str]) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM alembic_version WHERE version_num IN :revs")
+                     .bindparams(bindparam("revs", expanding=True)), {"revs": sorted(stamps)})
+
+
 def bring_up_to_date(db: "dbmod.Database") -> None:
     with db.engine.connect() as conn:
         revisions = current_revisions(conn)
@@ -52,13 +70,16 @@ def bring_up_to_date(db: "dbmod.Database") -> None:
         raise DatabaseOpenError("该文件不是政务公开台账的数据库（缺少版本信息），文件未被改动。")
     _refuse_foreign(db, revisions)
     heads = script_heads()
-    if revisions == heads:
-        return
+    superseded = superseded_stamps(revisions)
+    if revisions - superseded == heads and (db.read_only or not superseded):
+        return  # up to date (read-only: the extra stamps are left for a writer to tidy)
     if db.read_only:
         raise DatabaseOpenError("该数据库需要升级，但当前为只读方式，请关闭其他窗口后再打开。")
     if revisions and db.path is not None:
         backup = dbmod.timestamped_backup(db, "before-upgrade")
         log.info("backed up %s to %s before migrating", db.path, backup)
+    if superseded:
+        _drop_stamps(db, superseded)
     upgrade(db)
 
 
