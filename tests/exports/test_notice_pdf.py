@@ -251,3 +251,21 @@ def test_a_folder_in_place_of_the_file_is_named_as_such(tmp_path):
     (tmp_path / "公示").mkdir()
     with pytest.raises(DeskError, match="是一个文件夹"):
         write_atomic(tmp_path / "公示", b"x")
+
+
+@pytest.mark.parametrize("geometry", ["A4_NOTICE", "A3_POSTER"])
+def test_seal_presses_on_signature_and_date_as_gbt9704_says(geometry):
+    """§7.3.5.1: the seal's top within one line below the body, 署名 and 成文日期 a little
+    below the seal's centre (the circle must not sit low, under the date)."""
+    from deskapp.exports.pdf.notice import Signature
+
+    g = getattr(pagemod, geometry)
+    sig = Signature("某某街道办事处", dt.date(2026, 9, 3), g, FontBook.get(), set(), seal=True)
+    sig.wrap(g.width, g.height)
+    cx, cy, r = sig.seal_circle()
+    body_bottom = sig.height + sig.spaceBefore  # the last body line ends here (flowable coordinates)
+    assert body_bottom - g.leading <= cy + r <= body_bottom
+    xi, xd = sig.positions()
+    text_middle = sig.height - g.leading  # between the 署名 line and the date line
+    assert cy > text_middle
+    assert abs(cx - (xd + (sig.width - 4 * (g.body_size + g.char_space) - xd) / 2)) < 1  # centred on the date

@@ -109,7 +109,7 @@ class Signature(Flowable):
         self.g, self.fonts, self.seal, self.url = g, fonts, seal, url
         self.issuer = fonts.runs(issuer, "body", missing)
         self.date = fonts.runs(chinese_date(date), "body", missing)
-        blank = 3 if seal else 1  # 正文下空一行; with a seal room for it to press on both lines
+        blank = 2 if seal else 1  # 正文下空一行; with a seal a line more for its upper half
         self.spaceBefore = blank * g.leading
         self.keepWithNext = False
 
@@ -142,13 +142,22 @@ class Signature(Flowable):
         draw_runs(canv, xi, base1, self.issuer, g.body_size, g.char_space)
         draw_runs(canv, xd, base2, self.date, g.body_size, g.char_space)
         if self.seal:
-            self._seal(xd + runs_width(self.date, g.body_size, g.char_space) / 2, base2 + g.body_size)
+            self._seal(*self.seal_circle())
         if self.url:
             self._qr()
 
-    def _seal(self, cx: float, cy: float) -> None:
+    def seal_circle(self) -> tuple[float, float, float]:
+        """Centre and radius of the seal (42 mm at 3号): centred on the date, its top half a
+        line below the body (GB/T 9704 §7.3.5.1: 一行之内), so that 署名 and 成文日期 sit a
+        little below its centre."""
+        g = self.g
+        r = 21 * mm * (g.body_size / 16)
+        _xi, xd = self.positions()
+        top = self.height + self.spaceBefore - g.leading / 2
+        return xd + runs_width(self.date, g.body_size, g.char_space) / 2, top - r, r
+
+    def _seal(self, cx: float, cy: float, r: float) -> None:
         canv = self.canv
-        r = 21 * mm * (self.g.body_size / 16)
         canv.saveState()
         canv.setStrokeColor(SEAL_RED)
         canv.setLineWidth(1.2)
