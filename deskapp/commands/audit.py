@@ -47,6 +47,7 @@ def verify_command(args: argparse.Namespace) -> int:
     elif broken is None:
         print(f"操作记录完整：共 {total} 条，逐条校验通过（用时 {seconds:.2f} 秒）。")
     else:
-        print(f"操作记录不完整：第一处异常在编号 {broken.event_id} 的记录（{detail.strip()}）："
+        where = f"（{detail.strip()}）" if detail.strip() else ""  # a deleted last row: nothing to show
+        print(f"操作记录不完整：第一处异常在编号 {broken.event_id} 的记录{where}："
               f"{broken.reason}。请用备份核对，并报告主管。")
     return 0 if broken is None else 1

@@ -1,7 +1,9 @@
 """The audit log: every change is an event (who, when, what, before/after), hash-chained.
 
 Each event stores the sha256 of its own content and of the event before it, so editing or
-deleting a row breaks the chain at that point (``verify_chain`` finds it).
+deleting a row breaks the chain at that point (``verify_chain`` finds it). No event links to
+the newest one, so its id and digest are also kept in the ``setting`` row ``audit_head``:
+cutting events off the end of the log is caught as well.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any, Iterable, Iterator, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core.models import AuditEvent, utcnow
+from deskapp.core.models import AuditEvent, Setting, utcnow
+
+HEAD_KEY = "audit_head"  # {"id", "hash"} of the newest event written by record()
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,37 @@ def record(
         entity_id=None if entity_id is None else str(entity_id),
         before=canonical(jsonable(before)) if before is not None else None,
         after=canonical(jsonable(after)) if after is not None else None,
-        prev_hash=last_hash(session),
+        prev_hash=_link(session),
     )
     event.hash = event_digest(event)
     session.add(event)
     session.flush()
+    _keep_head(session, event)
     return event
+
+
+def _link(session: Session) -> str:
+    """The digest a new event links to: the last event's — unless the newest event recorded
+    (the kept head) has been deleted or replaced since. Then the kept digest, so that the new
+    event does not paper over the cut: its link stays broken and verify names it."""
+    last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    head = session.get(Setting, HEAD_KEY)
+    kept = head.value if head is not None and isinstance(head.value, dict) else None
+    if kept is None or (last is not None and (last[0], last[1]) == (kept.get("id"), kept.get("hash"))):
+        return last[1] if last is not None else ""
+    if last is not None and last[0] > (kept.get("id") or 0) and session.scalar(
+            select(AuditEvent.hash).where(AuditEvent.id == kept.get("id"))) == kept.get("hash"):
+        return last[1]  # events appended in bulk after the head (not through record())
+    return str(kept.get("hash") or "")
+
+
+def _keep_head(session: Session, event: AuditEvent) -> None:
+    head = session.get(Setting, HEAD_KEY)
+    value = {"id": event.id, "hash": event.hash}
+    if head is None:
+        session.add(Setting(key=HEAD_KEY, value=value))
+    else:
+        head.value = value
 
 
 @dataclass(frozen=True)
@@ -145,7 +174,21 @@ def verify_chain(session: Session, batch: int = 20000) -> Optional[ChainBreak]:
     cursor (≥ 100 000 events/s); elsewhere the values SQLAlchemy's types give, canonicalised.
     """
     if session.get_bind().dialect.name == "sqlite":
-        return _verify_sqlite(session, batch)
+        return _verify_sqlite(session, batch) or _check_head(session)
+    return _verify_typed(session, batch) or _check_head(session)
+
+
+def _check_head(session: Session) -> Optional[ChainBreak]:
+    """The chain is whole; is the newest event recorded still there? (Events appended later
+    by bulk insert, without record(), extend the chain past it and are fine.)"""
+    head = session.get(Setting, HEAD_KEY)
+    if head is None or not isinstance(head.value, dict):
+        return None  # a desk from before the head was kept
+    kept = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.value.get("id")))
+    return None if kept == head.value.get("hash") else ChainBreak(int(head.value.get("id") or 0), TAIL_BROKEN)
+
+
+def _verify_typed(session: Session, batch: int) -> Optional[ChainBreak]:
     prev = ""
     for chunk in _typed_chunks(session, batch):
         for row in chunk:
@@ -159,6 +202,7 @@ def verify_chain(session: Session, batch: int = 20000) -> Optional[ChainBreak]:
 
 LINK_BROKEN = "与前一条记录的链接不符（前一条被修改或删除）"
 CONTENT_BROKEN = "内容与其校验值不符（该条被修改）"
+TAIL_BROKEN = "该条及其后的记录已被删除（最后记录的一条不在了）"
 
 
 def _verify_sqlite(session: Session, batch: int) -> Optional[ChainBreak]:

@@ -53,3 +53,13 @@ def test_verify_unreadable_database_exits_2(tmp_path, capsys):
     assert cli.main(["audit", "verify", "--db", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "不是台账数据库" in err and "Traceback" not in err
+
+
+def test_verify_names_deleted_last_row(db, db_path, capsys):
+    ids = fill(db)
+    with db.session() as s:
+        s.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[-1]})
+    db.close()
+    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"编号 {ids[-1]} 的记录：" in out and "已被删除" in out and "（）" not in out

@@ -82,11 +82,48 @@ def test_a_rehashed_row_still_breaks_the_link_after_it(db):
     assert broken is not None and broken.event_id == ids[3]
 
 
-def test_deleting_the_last_row_is_not_a_break_but_editing_is(db):
+def test_editing_the_last_row_is_a_break(db):
     ids = events(db)
     with db.session() as s:
         s.execute(text("UPDATE audit_event SET hash = :h WHERE id = :id"), {"h": "0" * 64, "id": ids[-1]})
     assert check(db).event_id == ids[-1]
+
+
+@pytest.mark.parametrize("sql", [
+    "DELETE FROM audit_event WHERE id = :id",
+    "DELETE FROM audit_event WHERE id >= :id - 2",
+    "DELETE FROM audit_event",
+])
+def test_deleting_the_last_rows_is_a_break(db, sql):
+    """No later event links to the last one: the desk keeps the newest event's id and digest
+    beside the chain, so cutting off the end is caught too."""
+    ids = events(db)
+    with db.session() as s:
+        s.execute(text(sql), {"id": ids[-1]})
+    broken = check(db)
+    assert broken is not None and broken.event_id == ids[-1] and "删除" in broken.reason
+
+
+def test_a_deleted_last_row_replaced_by_a_new_event_is_a_break(db):
+    """SQLite reuses the deleted row's id for the next event: its digest is not the one kept."""
+    ids = events(db)
+    with db.session() as s:
+        s.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[-1]})
+    events(db, 1)
+    broken = check(db)
+    assert broken is not None and broken.event_id == ids[-1]
+
+
+def test_events_added_after_the_kept_head_without_record_still_verify(db):
+    """Bulk-inserted events (the benchmark's) extend the chain past the kept head: not a break."""
+    ids = events(db)
+    with db.session() as s:
+        last = s.get(AuditEvent, ids[-1])
+        extra = AuditEvent(at=dt.datetime(2026, 11, 26, 9, 0), actor_id=None, actor_name="导入", action="x",
+                           entity="item", entity_id="1", before=None, after=None, prev_hash=last.hash)
+        extra.hash = audit.event_digest(extra)
+        s.add(extra)
+    assert check(db) is None
 
 
 def test_json_stored_in_another_form_still_verifies(db):
@@ -113,6 +150,7 @@ def test_legacy_v1_events_verify(db):
                 data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
                 row.hash = hashlib.sha256(data.encode()).hexdigest()
             prev = row.hash
+        s.execute(text("DELETE FROM setting WHERE key = 'audit_head'"))  # v1 desks did not keep it
     assert check(db) is None
 
 
