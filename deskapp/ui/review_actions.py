@@ -72,7 +72,7 @@ class ReviewActions:
         if len(rows) > 1:
             return self._approve_batch(rows)
         detail = self.tab.detail
-        if detail is None or detail.current_step is None:
+        if detail is None or detail.current_step is None or self._blocked(detail):
             return
         sig = self.ask_signature("同意", f"《{detail.title}》\n审核步骤：{detail.current_step.name}",
                                  detail.current_deciders)
@@ -182,7 +182,17 @@ class ReviewActions:
         rows = self.tab.selected_rows()
         if len(rows) != 1 or rows[0].status != "in_review" or self.ctx.read_only:
             return None
-        return self.tab.detail
+        detail = self.tab.detail
+        return None if detail is None or self._blocked(detail) else detail
+
+    def _blocked(self, detail) -> bool:  # type: ignore[no-untyped-def]
+        """A step nobody active may decide: say so (and what to do) rather than open a
+        dialog with no one to choose."""
+        if detail.current_step is None or detail.current_deciders:
+            return False
+        self.ctx.messages.warn(self.tab, f"“{detail.current_step.name}”没有在职的审批人，无法签批；"
+                                         "请在“审核流程与签批密码”中为该步骤指定人员。")
+        return True
 
     def _done(self, outcome: Optional[workflow.Outcome]) -> None:
         if outcome is not None:

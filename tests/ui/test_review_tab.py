@@ -290,3 +290,19 @@ def test_unmasked_personal_numbers_badge_in_queue_and_pane(qtbot, db, desk):
     assert "含未遮盖的身份证号1处、手机号1处" in tab.pane.toPlainText()
     tab.select_items([ids[1]])
     assert "未遮盖" not in tab.pane.toPlainText()
+
+
+@pytest.mark.parametrize("action", ["approve", "return_item", "withhold", "paper"])
+def test_deciding_at_a_blocked_step_says_why_instead_of_an_empty_dialog(qtbot, db, desk, action):
+    staff, ids = desk
+    with db.session() as s:
+        workflow.submit(s, Actor(None, "x"), ids[0], None, today=TODAY)
+        workflow.approve(s, Actor(None, "x"), ids[0], None, staff.head, PASSWORD, today=TODAY)
+        s.get(Person, staff.secrecy).active = False  # 保密审查 (where 不予公开 may be decided)
+    tab = make_tab(qtbot, db)
+    answers = Answers(tab)
+    tab.select_items([ids[0]])
+    getattr(tab.ops, action)()
+    assert answers.asked == []
+    kind, text = tab.ctx.messages.shown[-1][:2]
+    assert kind == "warn" and "保密审查" in text and "没有在职的审批人" in text
