@@ -133,7 +133,7 @@ def check_printable(item: Item, draft: bool) -> None:
     """Only signed items print as notices; anything else only as a watermarked draft."""
     if item.status not in SIGNED and not draft:
         raise DeskError(f"“{item.title[:30]}”状态为{STATUSES.get(item.status, item.status)}，尚未签发，"
-                        "不能打印正式公示；如需打印草稿请选择“草稿”（带“草稿 未签发”水印）。")
+                        "不能打印正式公示；如需打印草稿请选择“草稿”（命令行加 --draft），打印件带“草稿 未签发”水印。")
 
 
 def record_unmasked_print(session: Session, actor: Actor, item_id: int, reason: str) -> None:

@@ -39,6 +39,7 @@ def test_unsigned_refused_unless_draft(db, db_path, actor, tmp_path, capsys):
     assert cli.main(["notice", "--db", str(db_path), "--item", str(item), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
     assert "尚未签发" in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "--draft" in err  # what to do, in the words of the command line
     assert not out.exists()
     assert cli.main(["notice", "--db", str(db_path), "--item", str(item), "--out", str(out), "--draft"]) == 0
     assert "草稿" in PdfReader(str(out)).pages[0].extract_text()
