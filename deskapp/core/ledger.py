@@ -217,7 +217,10 @@ class RowChecker:
         try:
             register.validate(data, self.today)
         except ValidationError as exc:
+            borrowed = to_text(self.value(row, "formed_on")) == ""  # 形成日期 taken from 发布日期
             for name, message in exc.fields.items():
+                if name == "formed_on" and borrowed and "published_on" in exc.fields:
+                    continue  # the same date, already reported at its own column
                 self.issue(result, _VALIDATE_COLUMN.get(name, "title"), message.rstrip("。"))
             result.status = "error"
             return result

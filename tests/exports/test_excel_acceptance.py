@@ -107,3 +107,20 @@ def test_register_export_note_names_the_department(built_db):
         dep = s.scalar(select(Department).where(Department.name == "社会事务办"))
     text = describe(ItemFilter(department_id=dep.id, status="published"), built_db)
     assert "社会事务办" in text and "已发布" in text
+
+
+def test_a_future_publication_date_is_reported_once_at_its_own_column(db, tmp_path):
+    """A ledger without a 形成日期 column: the row's 发布日期 stands in for it, so a date in the
+    future must be reported once, at 发布日期 — not also at an empty 形成日期 cell."""
+    from deskapp.exports.excel.ledger_import import preview_file
+
+    path = tmp_path / "旧 台账.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["标题", "形成日期", "发布日期"])
+    ws.append(["明年才发布的信息", None, "2027-01-05"])
+    wb.save(path)
+    preview = preview_file(db, path, TODAY)
+    (row,) = preview.rows
+    assert row.status == "error"
+    assert [(i.column, i.reason) for i in row.issues] == [("C", "发布日期不能晚于今天")]
