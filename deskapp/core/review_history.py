@@ -26,11 +26,13 @@ ACTIONS = {
     "demo_generate": "生成演示数据", "demo_remove": "删除演示数据", "post_notice": "张贴公示",
     "remove_notice": "撤下公示", "print_unmasked": "打印未遮蔽的个人信息", "load_default": "载入默认目录",
     "prefill_package": "预置节假日安排", "report": "报送统计", "purge_files": "清理文件",
+    "demo_review": "生成演示审核记录", "demo_worklog": "生成演示工作记录", "import": "导入台账",
+    "board_issue": "编排公示栏期次",
 }
 ENTITIES = {
     "item": "信息", "person": "人员", "department": "科室", "setting": "设置", "calendar_year": "节假日安排",
     "calendar": "节假日安排", "review_flow": "审核流程", "catalogue_entry": "公开目录", "catalogue": "公开目录",
-    "stored_file": "文件", "tally": "统计报表", "worklog": "工作记录",
+    "stored_file": "文件", "tally": "统计报表", "worklog": "工作记录", "board_issue": "公示栏期次",
 }
 FIELDS = {
     "status": "状态", "step": "当前步骤", "decided_step": "审核步骤", "decision": "签批结果",
@@ -48,7 +50,8 @@ FIELDS = {
     "url": "网址", "source_file": "导入文件", "source_row": "导入行号", "due_provisional": "期限暂定",
     "days_late": "超期工作日", "phone": "电话", "department": "科室", "sort_order": "排序",
     "password_set": "已设签批密码", "steps": "审核步骤", "forbid_self_approval": "禁止审批本人起草",
-    "decided_step": "审核步骤",
+    "decided_step": "审核步骤", "can_withhold": "可决定不予公开", "entries": "条数", "year": "年份",
+    "years": "年份", "by_step": "各步骤", "by_kind": "各类别", "items": "信息编号", "number": "期次", "date": "日期",
 }
 _VALUE_LABELS = {"status": STATUSES, "decision": DECISIONS, "mode": MODES, "attribute": ATTRIBUTES}
 _SKIPPED = {"version", "round", "person_id", "scan_attachment_id", "updated_at"}
