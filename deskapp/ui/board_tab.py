@@ -75,6 +75,16 @@ def batch_board(db: Any, actor: Any, day: dt.date, out: str):  # type: ignore[no
     return data.number, len(data.notices), result
 
 
+def reason_dialog(parent: QWidget) -> QInputDialog:
+    """Ask why a notice must print unmasked (our own buttons: Qt's would read OK / Cancel)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("未脱敏打印")
+    dialog.setLabelText("打印未遮盖身份证号、手机号的公示须写明理由（记入操作日志）：")
+    dialog.setOkButtonText("继续")
+    dialog.setCancelButtonText("取消")
+    return dialog
+
+
 class BoardTab(QWidget):
     def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -295,8 +305,8 @@ class BoardTab(QWidget):
         self.ctx.messages.info(self, f"已导出：{path}（{result.pages}页）" + (f"\n\n{notes}" if notes else ""))
 
     def ask_reason(self) -> str:
-        text, ok = QInputDialog.getText(self, "未脱敏打印", "打印未遮盖身份证号、手机号的公示须写明理由（记入操作日志）：")
-        return text if ok else ""
+        dialog = reason_dialog(self)
+        return dialog.textValue() if dialog.exec() == QInputDialog.DialogCode.Accepted else ""
 
     def export_unmasked(self) -> None:
         if self.selected() is None:

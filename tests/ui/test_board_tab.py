@@ -165,3 +165,17 @@ def test_history_shows_the_newest_and_more_on_request(qtbot, ctx, db, actor, tod
     assert widget.more.isVisibleTo(widget) and "3" in widget.more.text()
     widget.more.click()
     assert widget.tables["removed"].rowCount() == 3 and not widget.more.isVisibleTo(widget)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_reason_dialog_speaks_chinese(tab, qtbot):
+    """The app installs no Qt translation: QInputDialog.getText would show OK / Cancel."""
+    from PySide6.QtWidgets import QPushButton
+
+    from deskapp.ui.board_tab import reason_dialog
+
+    dialog = reason_dialog(tab)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert {b.text() for b in dialog.findChildren(QPushButton)} == {"继续", "取消"}
+    assert "理由" in dialog.labelText()
