@@ -306,3 +306,34 @@ def test_deciding_at_a_blocked_step_says_why_instead_of_an_empty_dialog(qtbot, d
     assert answers.asked == []
     kind, text = tab.ctx.messages.shown[-1][:2]
     assert kind == "warn" and "保密审查" in text and "没有在职的审批人" in text
+
+
+def test_gui_revision_goes_through_every_step_and_replaces_the_published_one(qtbot, db, desk):
+    """变更（修订）: the new draft is listed under 待送审, goes 送审 → 同意 ×4 → 发布 in the tab,
+    and its publication withdraws the old revision (superseded), which stayed published till then."""
+    from deskapp.core.models import ItemReview
+
+    staff, ids = desk
+    actor = Actor(None, "x")
+    with db.session() as s:
+        workflow.submit(s, actor, ids[0], None, today=TODAY)
+        for person in staff.chain:
+            workflow.approve(s, actor, ids[0], None, person, PASSWORD, today=TODAY)
+        workflow.publish(s, actor, ids[0], None, TODAY, ["政府网站"], today=TODAY)
+        revision = workflow.revise(s, actor, ids[0], None, TODAY, today=TODAY).id
+    tab = make_tab(qtbot, db)
+    answers = Answers(tab)
+    tab.select_items([revision])
+    assert tab.selected_rows()[0].group == "drafts" and "第2版（修订）" in tab.pane.toPlainText()
+    qtbot.mouseClick(tab.buttons["submit"], Qt.MouseButton.LeftButton)
+    for person, step in zip(staff.chain, ["科室负责人初审", "保密审查", "分管领导审核", "主要领导签发"]):
+        assert tab.selected_rows()[0].group == step
+        assert status(db, ids[0]) == "published"  # the old revision stays visible meanwhile
+        answers.signatures.append(Signature(person, PASSWORD, ""))
+        qtbot.mouseClick(tab.buttons["approve"], Qt.MouseButton.LeftButton)
+    assert tab.selected_rows()[0].group == "to_publish"
+    qtbot.mouseClick(tab.buttons["publish"], Qt.MouseButton.LeftButton)
+    assert status(db, revision) == "published" and status(db, ids[0]) == "withdrawn"
+    with db.session() as s:
+        assert s.get(ItemReview, ids[0]).superseded_by_id == revision
+    assert tab.ctx.messages.shown == []
