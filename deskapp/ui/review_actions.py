@@ -136,6 +136,10 @@ class ReviewActions:
         detail = self.tab.detail
         if detail is None or detail.status != "approved" or self.ctx.read_only:
             return
+        if detail.privacy_badge and not self.ctx.messages.confirm(
+                self.tab, f"《{detail.title}》{detail.privacy_badge}。公开后任何人都能看到这些号码，"
+                          "一般应先遮盖（如 330102********123X）。仍要发布吗？"):
+            return
         entry = self.ask_publish(detail.title, detail.channels, detail.due_on)
         if entry is not None:
             self._done(self.tab.run(workflow.publish, self.ctx.actor, detail.id, detail.version,

@@ -337,3 +337,23 @@ def test_gui_revision_goes_through_every_step_and_replaces_the_published_one(qtb
     with db.session() as s:
         assert s.get(ItemReview, ids[0]).superseded_by_id == revision
     assert tab.ctx.messages.shown == []
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_publishing_unmasked_personal_numbers_asks_first(qtbot, db, desk, answer):
+    staff, ids = desk
+    actor = Actor(None, "x")
+    with db.session() as s:
+        s.get(Item, ids[0]).content = "救助对象：李四，身份证号 330102199001011234。"
+    with db.session() as s:
+        workflow.submit(s, actor, ids[0], None, today=TODAY)
+        for person in staff.chain:
+            workflow.approve(s, actor, ids[0], None, person, PASSWORD, today=TODAY)
+    tab = make_tab(qtbot, db)
+    Answers(tab)
+    tab.ctx.messages.answer = answer
+    tab.select_items([ids[0]])
+    tab.ops.publish()
+    kind, text = tab.ctx.messages.shown[0][:2]
+    assert kind == "confirm" and "含未遮盖的身份证号1处" in text
+    assert status(db, ids[0]) == ("published" if answer else "approved")
