@@ -163,6 +163,8 @@ class BoardTab(QWidget):
 
     def _changed(self) -> None:
         """A change elsewhere: re-read now if in view, else when next shown."""
+        if not self.isWindow():  # in the main window, which refreshes the tab in view itself
+            return
         self.dirty = True
         if self.isVisible():
             self.refresh()

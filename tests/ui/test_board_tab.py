@@ -179,3 +179,31 @@ def test_reason_dialog_speaks_chinese(tab, qtbot):
     dialog.show()
     assert {b.text() for b in dialog.findChildren(QPushButton)} == {"继续", "取消"}
     assert "理由" in dialog.labelText()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_in_the_main_window_one_change_reads_the_lists_once(qtbot, ctx, db, actor, today, tmp_path, monkeypatch):
+    """The window refreshes the tab in view on a change; the tab must not read again itself."""
+    from PySide6.QtCore import QSettings
+
+    from deskapp.core import noticeboard
+    from deskapp.ui.main_window import MainWindow
+    from deskapp.ui.tabs import TABS
+
+    add(db, actor, today, "关于低保新增对象的公示")
+    calls = []
+    real = noticeboard.board_lists
+    monkeypatch.setattr(noticeboard, "board_lists", lambda *a, **k: calls.append(1) or real(*a, **k))
+    window = MainWindow(ctx, QSettings(str(tmp_path / "窗口.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentIndex([label for label, _ in TABS].index("公示栏"))
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=3000)
+    qtbot.wait(50)
+    ctx.bus.items_changed.emit()
+    qtbot.wait(50)
+    assert len(calls) == 2
+    window.tabs.setCurrentIndex(0)
+    ctx.bus.items_changed.emit()
+    qtbot.wait(50)
+    assert len(calls) == 2  # hidden: read when next shown
