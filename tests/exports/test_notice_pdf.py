@@ -269,3 +269,14 @@ def test_seal_presses_on_signature_and_date_as_gbt9704_says(geometry):
     text_middle = sig.height - g.leading  # between the 署名 line and the date line
     assert cy > text_middle
     assert abs(cx - (xd + (sig.width - 4 * (g.body_size + g.char_space) - xd) / 2)) < 1  # centred on the date
+
+
+def test_board_for_another_day_counts_the_period_from_that_day(db, actor, today):
+    """`deskapp board --date 2026-12-25`: a notice without dates is counted from the board's
+    day, and the warning must not say 今天 (it is not today)."""
+    make_item(db, actor, today, title="关于元旦慰问对象的公示")
+    day = dt.date(2026, 12, 25)
+    with db.session() as s:
+        notes = render_board(board_data(s, actor, day)).messages()
+    assert any("2026-12-25 至 2026-12-31" in n for n in notes)
+    assert not any("今天" in n for n in notes)

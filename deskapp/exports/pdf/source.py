@@ -43,7 +43,8 @@ def notice_data(session: Session, item_id: int, today: dt.date, *, draft: bool =
     start, end = noticeboard.notice_period(session, item)
     if start is None:
         start, end = noticeboard.notice_period(session, item, today)
-        warnings.append(f"公示期尚未确定，按今天起算：{start.isoformat()} 至 {end.isoformat()}。")
+        when = "今天" if today == dt.date.today() else f"{today.month}月{today.day}日"
+        warnings.append(f"公示期尚未确定，按{when}张贴起算：{start.isoformat()} 至 {end.isoformat()}。")
     issuer = _issuer(session, values, item.department_id)
     if not issuer:
         warnings.append("未设置机关名称，落款为空；请在“设置 → 机构信息”中填写。")
