@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from typing import Optional
 
-_YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, with its 1900 leap-year bug absorbed
 
 
 def parse_date(text: object) -> Optional[dt.date]:
-    """2026-9-3, 2026/09/03, 2026.9.3, 2026年9月3日, 20260903, an Excel serial, a date.
+    """2026-9-3, 2026/09/03, 2026.9.3, 2026年9月3日 (or 3号), 20260903, an Excel serial, a date.
 
     None when it is not a real date.
     """

@@ -92,7 +92,13 @@ def upgrade(db: "dbmod.Database", target: str = "heads") -> None:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+        try:
+            command.upgrade(cfg, target)
+        except CommandError as exc:  # e.g. version rows from an unreleased development build
+            conn.rollback()
+            raise DatabaseOpenError(
+                "数据库的版本记录与本程序的升级步骤对不上，无法升级；请用 backups 文件夹中的备份恢复，或联系维护人员。"
+            ) from exc
         conn.commit()
         if db.is_sqlite:
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -176,6 +176,24 @@ def test_a_newer_version_is_refused_untouched(db, db_path):
     assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
 
 
+def test_version_rows_that_no_upgrade_path_explains_give_a_message_not_a_traceback(db, db_path):
+    """Version rows naming known revisions that cannot all be current at once (a build from
+    before the migrations were put in one line recorded three branch heads)."""
+    item_id = add_item(db)
+    db.close()
+    con = sqlite3.connect(db_path)
+    con.execute("DELETE FROM alembic_version")
+    con.executemany("INSERT INTO alembic_version VALUES (?)", [("0002_review",), ("0003_notice",), ("0004_worklog",)])
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseOpenError) as err:
+        open_database(db_path)
+    assert "未被改动" in str(err.value) or "备份" in str(err.value)
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT id FROM item").fetchall() == [(item_id,)]
+    con.close()
+
+
 @pytest.mark.parametrize("content", [b"plain text", b"PK\x03\x04 a zip file" * 100, b"SQLite format 3"])
 def test_a_file_that_is_not_sqlite_is_refused_untouched(data_dir, content):
     path = data_dir / "别的 文件.db"
