@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import re
 import sys
 from typing import Callable, Optional, Sequence
 
@@ -32,11 +33,35 @@ COMMAND_MODULES = [
 log = logging.getLogger(__name__)
 
 
+# argparse's own (English) messages, said in Chinese; anything else is shown as it is.
+_ARGPARSE_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"argument (\S+): invalid int value: '(.*)'$"), r"\1 的值“\2”应为整数"),
+    (re.compile(r"argument (\S+): invalid float value: '(.*)'$"), r"\1 的值“\2”应为数字"),
+    (re.compile(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)$"),
+     r"\1 的值“\2”不在可选范围内，可选：\3"),
+    (re.compile(r"argument (\S+): expected one argument$"), r"\1 后面缺少取值"),
+    (re.compile(r"argument (\S+): expected at least one argument$"), r"\1 后面缺少取值"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)$"), r"\1 不能与 \2 同时使用"),
+    (re.compile(r"unrecognized arguments: (.*)$"), r"无法识别的参数：\1"),
+    (re.compile(r"the following arguments are required: (.*)$"), r"缺少参数：\1"),
+    (re.compile(r"argument (\S+): (.*)$"), r"\1：\2"),  # the commands' own Chinese messages
+]
+
+
+def chinese_argparse_message(message: str) -> str:
+    for pattern, chinese in _ARGPARSE_PHRASES:
+        if pattern.match(message):
+            text = pattern.sub(chinese, message).replace("'", "")
+            return text.replace("command 的值", "子命令", 1) if text.startswith("command ") else text
+    return message
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse that reports bad arguments as one Chinese line and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: 参数有误（{message}），请用 --help 查看用法。\n")
+        text = chinese_argparse_message(message)
+        sys.stderr.write(f"{self.prog}: 参数有误（{text}），请用 --help 查看用法。\n")
         raise SystemExit(2)
 
 
