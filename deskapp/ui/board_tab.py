@@ -59,6 +59,21 @@ def render_item(db: Any, actor: Any, item_id: int, template: str, today: dt.date
     return render_notice(data, template)
 
 
+def export_item(db: Any, actor: Any, item_id: int, template: str, today: dt.date, path: str,
+                reason: Optional[str] = None) -> Any:
+    """Build one notice and save it in one transaction: an unmasked print's audit record is
+    kept only if the file was written."""
+    from deskapp.exports.pdf.notice import render_notice
+    from deskapp.exports.pdf.page import write_atomic
+    from deskapp.exports.pdf.source import notice_data
+
+    with db.session() as s:
+        data = notice_data(s, item_id, today, unmasked_reason=reason, actor=actor)
+        result = render_notice(data, template)
+        write_atomic(path, result.data)
+    return result
+
+
 def batch_board(db: Any, actor: Any, day: dt.date, out: str):  # type: ignore[no-untyped-def]
     """Job: 本期公示栏 — every notice to post on ``day`` in one PDF written to ``out``."""
     from deskapp.exports.pdf.board import render_board
@@ -292,14 +307,11 @@ class BoardTab(QWidget):
         path = self.ask_save_path(f"{sel[1].title[:40]}.pdf")
         if not path:
             return
-        result = self._render_selected(reason)
-        if result is None:
-            return
         from deskapp.core.errors import DeskError
-        from deskapp.exports.pdf.page import write_atomic
 
         try:
-            write_atomic(path, result.data)
+            result = export_item(self.ctx.db, self.ctx.actor, sel[1].id, self.template.currentData(),
+                                 self.ctx.today(), path, reason)
         except DeskError as exc:
             self.ctx.messages.warn(self, exc.message)
             return

@@ -207,3 +207,13 @@ def test_in_the_main_window_one_change_reads_the_lists_once(qtbot, ctx, db, acto
     ctx.bus.items_changed.emit()
     qtbot.wait(50)
     assert len(calls) == 2  # hidden: read when next shown
+
+
+def test_unmasked_print_that_is_not_saved_is_not_logged_as_printed(tab, ctx, db, tmp_path):
+    tab.select("pending", 0)
+    tab.ask_save_path = lambda suggested: str(tmp_path / "没有的文件夹" / "a.pdf")
+    tab.ask_reason = lambda: "核对身份需要"
+    tab.export_unmasked()
+    assert ctx.messages.shown[-1][0] == "warn" and "不存在" in ctx.messages.shown[-1][1]
+    with db.session() as s:
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "print_unmasked")) is None
