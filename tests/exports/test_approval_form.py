@@ -148,3 +148,16 @@ def test_withheld_item_leaves_no_boxes_to_sign_after_the_decision(db, actor, tmp
     assert "年月日" not in text  # no blank date line left to fill in
     assert text.count("已决定不予公开，本步无需审签") == 2
     assert "审批后及时公开" not in text and "不晚于" not in text
+
+
+def test_a_revision_says_so_with_its_change_date(db, actor):
+    with db.session() as s:
+        staff = make_staff(s)
+        item_id = make_item(s, actor, staff)
+        workflow.submit(s, actor, item_id, None, today=TODAY)
+        for person in staff.chain:
+            workflow.approve(s, actor, item_id, None, person, PASSWORD, today=TODAY)
+        workflow.publish(s, actor, item_id, None, TODAY, ["政府网站"], today=TODAY)
+        revision = workflow.revise(s, actor, item_id, None, TODAY, today=TODAY).id
+        assert "修订" not in form_data(s, item_id, TODAY).item_title
+        assert form_data(s, revision, TODAY).item_title.endswith("（第2版修订，变更日期2026年11月26日）")

@@ -82,6 +82,14 @@ def planned_text(detail: ItemDetail) -> str:
     return "审批后及时公开"
 
 
+def _revision_note(d: ItemDetail) -> str:
+    """A revision is reviewed as such: the form says which one and since when."""
+    if d.revision_no <= 1:
+        return ""
+    changed = f"，变更日期{chinese_date(d.changed_on)}" if d.changed_on else ""
+    return f"（第{d.revision_no}版修订{changed}）"
+
+
 def form_data(session: Session, item_id: int, today: Optional[dt.date] = None) -> FormData:
     d = item_detail(session, item_id)
     steps = []
@@ -95,7 +103,7 @@ def form_data(session: Session, item_id: int, today: Optional[dt.date] = None) -
             steps.append(StepBox(s.name, e.action, e.opinion, e.person, e.mode, date))
     return FormData(
         org_name=str(settings.get(session, "org_name") or ""), title=form_title(session),
-        item_title=d.title, index_no=d.index_no, department=d.department, drafter=d.drafter,
+        item_title=d.title + _revision_note(d), index_no=d.index_no, department=d.department, drafter=d.drafter,
         summary=d.summary or d.content[:200], carrier=carrier_of(d), channels="、".join(d.channels),
         scope=d.scope_label, planned=planned_text(d), attribute=d.attribute_label,
         reason=d.withheld_reason if d.attribute == "withheld" else "", steps=steps,
