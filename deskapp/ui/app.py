@@ -10,7 +10,7 @@ import logging
 import sys
 from typing import Optional
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 from deskapp import APP_ID, APP_NAME
@@ -36,7 +36,21 @@ def make_application() -> QApplication:
     app.setApplicationName(APP_ID)
     app.setOrganizationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
+    install_chinese_translations(app)
     return app
+
+
+def install_chinese_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own buttons and dialogs (OK/Cancel, file and print dialogs) in Simplified Chinese,
+    whatever the PC's locale: the desk's users read Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder) and app.installTranslator(translator):
+            installed.append(translator)
+    return installed
 
 
 def open_for_window(arg: Optional[str], messages: Messages) -> tuple[Database, bool] | int:

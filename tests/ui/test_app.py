@@ -95,3 +95,22 @@ def test_second_window_is_read_only(filled_db, messages, operator):
         holder.close()
     assert status == 0 and seen["read_only"] and seen["label"]
     assert operator == []  # a read-only window does not change what this PC remembers
+
+
+def test_qt_own_buttons_speak_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication, QLocale
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from deskapp.ui.app import install_chinese_translations
+
+    locale = QLocale()
+    translators = install_chinese_translations(qapp)
+    try:
+        assert translators
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    finally:  # the other tests run in the default locale
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(locale)
