@@ -67,6 +67,7 @@ class QueueRow:  # queue builds one per waiting item each time the tab opens
     due_soon: bool
     deciders: tuple[str, ...] = ()
     decider_ids: tuple[int, ...] = ()
+    revision_no: int = 1  # > 1: a revision of a published item, reviewed again
 
     @property
     def blocked(self) -> bool:
@@ -111,7 +112,7 @@ def _base(extra: Iterable[object] = ()):  # type: ignore[no-untyped-def]
     # created_at as its stored text: only its date is needed, and parsing 10 000 datetimes
     # is a noticeable part of opening the tab.
     cols = (Item.id, Item.version, Item.title, Item.index_no, dep.name, drafter.name, Item.drafter_id,
-            Item.status, Item.due_on, type_coerce(Item.created_at, String), *extra)
+            Item.status, Item.due_on, type_coerce(Item.created_at, String), Item.revision_no, *extra)
     return (select(*cols).outerjoin(dep, dep.id == Item.department_id)
             .outerjoin(drafter, drafter.id == Item.drafter_id))
 
@@ -133,7 +134,7 @@ def _row(r, group: str, since: Optional[dt.date], position: Optional[int], c: _C
     soon = bool(due and c.today <= due <= c.soon)
     return QueueRow(r[0], r[1], group, r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], position, since,
                     c.counter.between(since, c.today) if since else 0, due, late, soon,
-                    deciders[1], deciders[0])
+                    deciders[1], deciders[0], r[10] or 1)
 
 
 def _run(session: Session, stmt):  # type: ignore[no-untyped-def]
@@ -202,10 +203,10 @@ def queue_rows(session: Session, today: dt.date, person_id: Optional[int] = None
         found.extend((r, DRAFTS, _created(r[9]), None, _NOBODY) for r in unstepped)
         stmt = (_base((ItemReview.step_since,)).join(ItemReview, ItemReview.item_id == Item.id)
                 .where(Item.status == "approved", Item.attribute != "withheld"))
-        found.extend((r, TO_PUBLISH, r[10], None, _NOBODY) for r in _run(session, stmt))
+        found.extend((r, TO_PUBLISH, r[11], None, _NOBODY) for r in _run(session, stmt))
         stmt = _base((ItemReview.step_since,)).outerjoin(ItemReview, ItemReview.item_id == Item.id).where(
             Item.status == "returned")
-        found.extend((r, RETURNED, r[10] or _created(r[9]), None, _NOBODY) for r in _run(session, stmt))
+        found.extend((r, RETURNED, r[11] or _created(r[9]), None, _NOBODY) for r in _run(session, stmt))
         if include_drafts:
             stmt = _base().where(Item.status == "draft").order_by(Item.id.desc()).limit(draft_limit)
             found.extend((r, DRAFTS, _created(r[9]), None, _NOBODY) for r in _run(session, stmt))

@@ -52,7 +52,8 @@ def cells(row: QueueRow) -> list[str]:
     else:
         people = "、".join(row.deciders) if row.status == "in_review" else ""
     waited = f"{row.waited} 个工作日" if row.since else ""
-    return ["    " + row.title, row.department, row.drafter, waited, due, people]
+    title = row.title + (f"（第{row.revision_no}版修订）" if row.revision_no > 1 else "")
+    return ["    " + title, row.department, row.drafter, waited, due, people]
 
 
 class ReviewQueueModel(QAbstractTableModel):

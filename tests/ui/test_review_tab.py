@@ -357,3 +357,20 @@ def test_publishing_unmasked_personal_numbers_asks_first(qtbot, db, desk, answer
     kind, text = tab.ctx.messages.shown[0][:2]
     assert kind == "confirm" and "含未遮盖的身份证号1处" in text
     assert status(db, ids[0]) == ("published" if answer else "approved")
+
+
+def test_a_revision_is_marked_in_the_queue(qtbot, db, desk):
+    staff, ids = desk
+    actor = Actor(None, "x")
+    with db.session() as s:
+        workflow.submit(s, actor, ids[0], None, today=TODAY)
+        for person in staff.chain:
+            workflow.approve(s, actor, ids[0], None, person, PASSWORD, today=TODAY)
+        workflow.publish(s, actor, ids[0], None, TODAY, ["政府网站"], today=TODAY)
+        revision = workflow.revise(s, actor, ids[0], None, TODAY, today=TODAY).id
+        workflow.submit(s, actor, revision, None, today=TODAY)
+        workflow.submit(s, actor, ids[1], None, today=TODAY)
+    tab = make_tab(qtbot, db)
+    shown = tab.model.data(tab.model.index_of(revision))
+    assert shown.strip() == "第0号通知（第2版修订）"
+    assert "修订" not in tab.model.data(tab.model.index_of(ids[1]))
