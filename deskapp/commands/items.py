@@ -95,7 +95,7 @@ def _rows(register_: Register, session, f: ItemFilter) -> Iterator[ItemRow]:  # 
     ids = register_.item_ids(session, f, sort="formed_on", descending=False)
     for start in range(0, len(ids), PAGE):
         page = ids[start:start + PAGE]
-        found = register_.rows_for(session, page)
+        found = register_.rows_for(session, page, privacy_notes=False)  # not in the output
         session.expunge_all()
         yield from (found[i] for i in page if i in found)
 

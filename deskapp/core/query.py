@@ -157,7 +157,10 @@ class Register:
         row = session.execute(select(func.count(Item.id), late).where(*self.where(session, f))).one()
         return int(row[0] or 0), int(row[1] or 0)
 
-    def rows_for(self, session: Session, ids: Sequence[int]) -> dict[int, "ItemRow"]:
+    def rows_for(self, session: Session, ids: Sequence[int],
+                 privacy_notes: bool = True) -> dict[int, "ItemRow"]:
+        """``privacy_notes=False``: skip scanning 内容 for the ⚠ badge (the CLI's listing does
+        not show it; ~25 µs an item)."""
         if not ids:
             return {}
         soon_limit = self.soon_limit(session)
@@ -170,7 +173,8 @@ class Register:
         )
         out: dict[int, ItemRow] = {}
         for item, cat_name, dep_name in session.execute(stmt):
-            out[item.id] = ItemRow.build(item, cat_name, dep_name, self.today, soon_limit)
+            out[item.id] = ItemRow.build(item, cat_name, dep_name, self.today, soon_limit,
+                                         privacy_notes)
         return out
 
     def rows(self, session: Session, f: ItemFilter, sort: str = "formed_on",
@@ -217,7 +221,7 @@ class ItemRow:
 
     @classmethod
     def build(cls, item: Item, category: Optional[str], department: Optional[str],
-              today: dt.date, soon_limit: dt.date) -> "ItemRow":
+              today: dt.date, soon_limit: dt.date, privacy_notes: bool = True) -> "ItemRow":
         unpublished = item.published_on is None and item.status in UNPUBLISHED
         overdue, late_days = False, 0
         if item.due_on is not None:
@@ -236,7 +240,7 @@ class ItemRow:
             posted_on=item.posted_on, removed_on=item.removed_on,
             channels=tuple(item.channels or ()), overdue=overdue, due_soon=soon,
             days_late=late_days, version=item.version,
-            privacy_note=privacy.badge_text(getattr(item, "content", None)),
+            privacy_note=privacy.badge_text(getattr(item, "content", None)) if privacy_notes else "",
         )
 
     @property

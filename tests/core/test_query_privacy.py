@@ -40,3 +40,12 @@ def test_rows_listing_keeps_the_note(db, actor):
     with db.session() as s:
         rows = Register(db, TODAY).rows(s, ItemFilter())
     assert [r.privacy_note for r in rows if r.id == bad] == [privacy.badge_text(CONTENT)]
+
+
+def test_listing_without_notes_skips_the_scan(db, actor, monkeypatch):
+    """The CLI's listing does not show the badge: it does not pay for scanning 内容."""
+    bad = _add(db, actor, "名单公示", CONTENT)
+    monkeypatch.setattr(privacy, "badge_text", lambda _t: (_ for _ in ()).throw(AssertionError("scanned")))
+    with db.session() as s:
+        row = Register(db, TODAY).rows_for(s, [bad], privacy_notes=False)[bad]
+    assert row.privacy_note == ""
