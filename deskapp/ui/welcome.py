@@ -181,6 +181,8 @@ class WelcomeDialog(QDialog):
         from deskapp.ui.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self)
+        # a new desk has no 科室 yet: those the old ledger names are to be created, not refused
+        wizard.file_page.create_departments.setChecked(True)
         wizard.exec()
         # the wizard keeps its ImportResult in ``result`` (shadowing QDialog.result)
         outcome = getattr(wizard, "result", None)

@@ -46,6 +46,8 @@ def test_import_button_opens_the_wizard_after_saving_the_office(dialog, fresh_ct
     dialog.prefix.setText("11330802-5")
     dialog.import_button.click()
     assert len(opened) == 1 and opened[0].ctx is fresh_ctx and opened[0].parent() is dialog
+    # a new desk has no 科室 yet: those named in the old ledger are created, not refused
+    assert opened[0].file_page.create_departments.isChecked()
     with fresh_ctx.db.session() as s:  # saved first: imported items get this office's prefix
         assert settings.get(s, "org_name") == "长安街道办事处"
         assert settings.get(s, "index_prefix") == "11330802-5"
