@@ -122,9 +122,14 @@ def test_each_rule_broken_names_its_field_in_chinese_and_saves_nothing(db, actor
 
 
 def test_a_good_item_passes_and_rules_hold_at_the_edges(db, actor):
-    validate(data(published_on=dt.date(2026, 9, 25), posted_on=TODAY, removed_on=TODAY,
-                  notice_start=TODAY, notice_end=TODAY, attribute="withheld",
-                  withheld_reason="涉及个人隐私", notice_days=90, notice_day_kind="working"), TODAY)
+    edges = dict(published_on=dt.date(2026, 9, 25), posted_on=TODAY, removed_on=TODAY,
+                 notice_start=TODAY, notice_end=TODAY, attribute="withheld",
+                 withheld_reason="涉及个人隐私", notice_days=90, notice_day_kind="working")
+    assert validate(data(**edges), TODAY) is None  # no ValidationError at any edge
+    item_id = make(db, actor, **edges)
+    with db.session() as s:
+        saved = s.get(Item, item_id)
+        assert (saved.notice_start, saved.notice_end, saved.withheld_reason) == (TODAY, TODAY, "涉及个人隐私")
 
 
 def test_references_that_do_not_exist(db, actor):
