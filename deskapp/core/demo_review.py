@@ -121,9 +121,12 @@ def _dates(w: _Writer, start: dt.date, count: int, bound: dt.date) -> list[dt.da
     return days
 
 
+WITHHOLD_OPINION = "依据《中华人民共和国政府信息公开条例》第十四条、第十六条，不予公开。"
+
+
 def _history(w: _Writer, row: Any, flow_steps: list[Any]) -> Optional[str]:
     """Plan one item's review; returns the status it must have (may correct a withheld one)."""
-    item_id, status, attribute, formed, published, due, dept = row
+    item_id, status, attribute, formed, published, due, dept, reason = row
     if status == "draft":
         return None
     w.snapshot(item_id, flow_steps, dept)
@@ -165,7 +168,8 @@ def _history(w: _Writer, row: Any, flow_steps: list[Any]) -> Optional[str]:
             since = day[p - 1]
             w.counts["returned"] += 1
         elif attribute == "withheld" and status == "approved" and p == stop:
-            w.decision(item_id, rnd, p, name, w.decider(p, dept), "withhold", "依据《中华人民共和国政府信息公开条例》第十四条、第十六条，不予公开。", day[p - 1])
+            # The item's own 不予公开理由: the 审批表 prints both, and they must agree.
+            w.decision(item_id, rnd, p, name, w.decider(p, dept), "withhold", reason or WITHHOLD_OPINION, day[p - 1])
             outcome, approved_on, since = "withheld", day[p - 1], day[p - 1]
             w.counts["withheld"] += 1
         else:
@@ -224,7 +228,7 @@ def add_review_history(s: Session, today: dt.date, seed: int = 1, actor: Actor =
     w = _Writer(s, rng, WorkCalendar.load(s), today, heads, deciders, names, maintainer)
     done = select(ItemReview.item_id)
     rows = s.execute(select(Item.id, Item.status, Item.attribute, Item.formed_on, Item.published_on,
-                            Item.due_on, Item.department_id)
+                            Item.due_on, Item.department_id, Item.withheld_reason)
                      .where(Item.is_demo.is_(True), Item.status != "draft", Item.id.not_in(done))
                      .order_by(Item.id)).all()
     corrected: Counter[str] = Counter()

@@ -137,3 +137,14 @@ def test_same_seed_same_review_rows(db, data_dir):
             assert _rows(db, table, order) == _rows(twin, table, order), table
     finally:
         twin.close()
+
+
+def test_a_withhold_decision_gives_the_items_own_reason(demo_db):
+    """The 审批表 shows both the item's 不予公开理由 and the 保密审查 opinion: they agree."""
+    db, _staff = demo_db
+    with db.session() as s:
+        add_review_history(s, TODAY, seed=3)
+        pairs = s.execute(select(ReviewDecision.opinion, Item.withheld_reason)
+                          .join(Item, Item.id == ReviewDecision.item_id)
+                          .where(ReviewDecision.decision == "withhold")).all()
+    assert pairs and all(opinion == reason for opinion, reason in pairs)
