@@ -135,7 +135,9 @@ class ReviewQueueModel(QAbstractTableModel):
         if isinstance(entry, QueueGroup):
             return self._group_data(entry, index.column(), role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return cells(entry)[index.column()]
+            text = cells(entry)[index.column()]
+            # The warning icon takes the place of the indent, so that the titles stay aligned.
+            return text.lstrip() if index.column() == 0 and self.badge(index.row()) else text
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() != 0:
                 return cells(entry)[index.column()]

@@ -285,6 +285,8 @@ def test_unmasked_personal_numbers_badge_in_queue_and_pane(qtbot, db, desk):
     assert tab.model.data(plain, PRIVACY_ROLE) == ""
     assert tab.model.data(warned, Qt.ItemDataRole.DecorationRole) is not None
     assert tab.model.data(plain, Qt.ItemDataRole.DecorationRole) is None
+    # the icon stands where the others have their indent
+    assert tab.model.data(plain).startswith("    ") and not tab.model.data(warned).startswith(" ")
     assert "含未遮盖的身份证号1处" in tab.model.data(warned, Qt.ItemDataRole.ToolTipRole)
     tab.select_items([ids[0]])
     assert "含未遮盖的身份证号1处、手机号1处" in tab.pane.toPlainText()
