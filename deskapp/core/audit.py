@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.models import AuditEvent, Setting, utcnow
@@ -135,6 +135,36 @@ def record(
     session.flush()
     _keep_head(session, event)
     return event
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    changes: Iterable[tuple[object, Optional[dict[str, Any]], Optional[dict[str, Any]]]],
+    at: Optional[dt.datetime] = None,
+) -> int:
+    """Many events of one action in one INSERT (bulk imports), each (entity_id, before,
+    after), chained and stored exactly as :func:`record` does. Call it after writing the
+    rows it describes: the transaction then already holds the write lock, so nobody can
+    append an event between reading the last digest and inserting these."""
+    prev, now, rows = _link(session), at or utcnow(), []
+    for entity_id, before, after in changes:
+        b = canonical(jsonable(before)) if before is not None else None
+        a = canonical(jsonable(after)) if after is not None else None
+        eid = None if entity_id is None else str(entity_id)
+        digest = _digest(now.isoformat(timespec="microseconds"), actor.id, actor.name, action,
+                         entity, eid, canonical_text(b), canonical_text(a), prev)
+        rows.append({"at": now, "actor_id": actor.id, "actor_name": actor.name, "action": action,
+                     "entity": entity, "entity_id": eid, "before": b, "after": a,
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+        newest = session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+        _keep_head(session, newest)
+    return len(rows)
 
 
 def _link(session: Session) -> str:

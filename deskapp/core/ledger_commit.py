@@ -20,7 +20,7 @@ from deskapp.core.audit import Actor
 from deskapp.core.calendar import WorkCalendar
 from deskapp.core.errors import DeskError
 from deskapp.core.ledger import Preview
-from deskapp.core.models import AuditEvent, CatalogueEntry, Item, utcnow
+from deskapp.core.models import CatalogueEntry, Item, utcnow
 from deskapp.core.register import AUDITED_FIELDS, ItemData
 
 
@@ -142,21 +142,7 @@ def insert_items(session: Session, actor: Actor, datas: list[ItemData], today: d
 
 def _audit_creates(session: Session, actor: Actor, ids: list[int], rows: list[dict[str, Any]],
                    now: dt.datetime) -> None:
-    """One ``create`` event per item, chained exactly as audit.record chains them. The items
-    are written first, so this transaction already holds the write lock: nobody can append
-    an event between reading the last hash and inserting these."""
-    prev = audit.last_hash(session)
-    events = []
-    for item_id, row in zip(ids, rows):
-        # Stored with sorted keys, as audit.record stores them: verify_chain's fast path
-        # then hashes the stored text as it is.
-        after = audit.canonical({f: audit.jsonable(row.get(f)) for f in AUDITED_FIELDS})
-        event = AuditEvent(at=now, actor_id=actor.id, actor_name=actor.name, action="create",
-                           entity="item", entity_id=str(item_id), before=None, after=after,
-                           prev_hash=prev)
-        event.hash = prev = audit.event_digest(event)
-        events.append({"at": now, "actor_id": actor.id, "actor_name": actor.name,
-                       "action": "create", "entity": "item", "entity_id": str(item_id),
-                       "before": None, "after": after, "prev_hash": event.prev_hash,
-                       "hash": event.hash})
-    session.execute(insert(AuditEvent), events)
+    """One ``create`` event per item, chained as audit.record chains them (one INSERT)."""
+    audit.record_many(session, actor, "create", "item",
+                      ((item_id, None, {f: row.get(f) for f in AUDITED_FIELDS})
+                       for item_id, row in zip(ids, rows)), at=now)

@@ -158,3 +158,25 @@ def test_length_framing_keeps_fields_apart():
     a = audit._digest("t", 1, "ab", "c", "item", "1", "null", "null", "")
     b = audit._digest("t", 1, "a", "bc", "item", "1", "null", "null", "")
     assert a != b
+
+
+def test_record_many_chains_like_record_and_keeps_the_head(db):
+    from sqlalchemy import delete, select
+
+    from deskapp.core import audit
+    from deskapp.core.models import AuditEvent
+
+    actor = audit.Actor(7, "导入员")
+    with db.session() as s:
+        audit.record(s, actor, "update", "item", 1, {"title": "旧"}, {"title": "新"})
+        n = audit.record_many(s, actor, "create", "item", [(i, None, {"title": f"第{i}条", "n": i})
+                                                          for i in range(2, 6)])
+        assert n == 4
+        assert audit.verify_chain(s) is None
+        newest = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert newest.after == {"n": 5, "title": "第5条"}
+    with db.session() as s:  # cutting the bulk tail is noticed, as for record()
+        newest_id = s.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()))
+        s.execute(delete(AuditEvent).where(AuditEvent.id == newest_id))
+    with db.session() as s:
+        assert audit.verify_chain(s) is not None
