@@ -50,7 +50,7 @@ FIELDS = {
     "url": "网址", "source_file": "导入文件", "source_row": "导入行号", "due_provisional": "期限暂定",
     "days_late": "超期工作日", "phone": "电话", "department": "科室", "sort_order": "排序",
     "password_set": "已设签批密码", "steps": "审核步骤", "forbid_self_approval": "禁止审批本人起草",
-    "decided_step": "审核步骤", "can_withhold": "可决定不予公开", "entries": "条数", "year": "年份",
+    "can_withhold": "可决定不予公开", "entries": "条数", "year": "年份",
     "years": "年份", "by_step": "各步骤", "by_kind": "各类别", "items": "信息编号", "number": "期次", "date": "日期",
 }
 _VALUE_LABELS = {"status": STATUSES, "decision": DECISIONS, "mode": MODES, "attribute": ATTRIBUTES}

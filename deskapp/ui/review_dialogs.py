@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.vocab import CHANNELS
 from deskapp.core.workflow import DECISIONS
+from deskapp.ui.form_kit import hint_label
 
 
 def qdate(day: dt.date) -> QDate:
@@ -40,6 +41,16 @@ def qdate(day: dt.date) -> QDate:
 def pydate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
+
+
+def signer_combo(signers: list[tuple[int, str]], default_id: Optional[int] = None) -> QComboBox:
+    """The people who may sign, each with their id as item data; ``default_id`` preselected."""
+    combo = QComboBox()
+    for pid, name in signers:
+        combo.addItem(name, pid)
+    if default_id is not None and combo.findData(default_id) >= 0:
+        combo.setCurrentIndex(combo.findData(default_id))
+    return combo
 
 class _Base(QDialog):
     def __init__(self, title: str, parent: Optional[QWidget]):
@@ -83,15 +94,9 @@ class SignDialog(_Base):
         self.opinion_mode = opinion
         self.result_value: Optional[Signature] = None
         layout = QVBoxLayout(self)
-        note = QLabel(info)
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        layout.addWidget(hint_label(info))
         form = QFormLayout()
-        self.signer = QComboBox()
-        for pid, name in signers:
-            self.signer.addItem(name, pid)
-        if default_id is not None and self.signer.findData(default_id) >= 0:
-            self.signer.setCurrentIndex(self.signer.findData(default_id))
+        self.signer = signer_combo(signers, default_id)
         form.addRow("签批人：", self.signer)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -137,13 +142,9 @@ class PaperDialog(_Base):
         self.today = today
         self.result_value: Optional[PaperInput] = None
         layout = QVBoxLayout(self)
-        note = QLabel(f"按审批单上的签字录入“{step}”的决定。记录中会注明为纸质签批及录入人。")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        layout.addWidget(hint_label(f"按审批单上的签字录入“{step}”的决定。记录中会注明为纸质签批及录入人。"))
         form = QFormLayout()
-        self.signer = QComboBox()
-        for pid, name in signers:
-            self.signer.addItem(name, pid)
+        self.signer = signer_combo(signers)
         form.addRow("签批人：", self.signer)
         self.decision = QComboBox()
         for code, label in DECISIONS.items():

@@ -35,6 +35,7 @@ from deskapp.core.models import Person
 from deskapp.core.review_flow import PRESETS, FlowData, StepData
 from deskapp.core.vocab import ROLES
 from deskapp.ui.context import AppContext
+from deskapp.ui.form_kit import hint_label
 
 
 class ReviewFlowDialog(QDialog):
@@ -99,11 +100,8 @@ class ReviewFlowDialog(QDialog):
         editor.addRow("按角色：", self.role)
         editor.addRow("", self.withhold)
         editor.addRow("审批人员：", self.person_list)
-        hint = QLabel("勾选了审批人员时由所选人员审批；未勾选时，由具有所选角色的在职人员审批。"
-                      "修改人员后，正在该步骤等待的信息也改由新人员审批；已送审信息的步骤不变。")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555")
-        editor.addRow(hint)
+        editor.addRow(hint_label("勾选了审批人员时由所选人员审批；未勾选时，由具有所选角色的在职人员审批。"
+                                 "修改人员后，正在该步骤等待的信息也改由新人员审批；已送审信息的步骤不变。"))
         step_box = QGroupBox("步骤")
         step_box.setLayout(editor)
         columns = QHBoxLayout()
