@@ -30,12 +30,12 @@ def main() -> None:
     parser.add_argument("--today", default="2026-11-26")
     args = parser.parse_args()
     app = QApplication([])  # noqa: F841 — widgets need it
-    from deskapp.core import noticeboard
-    from deskapp.core.audit import Actor
-    from deskapp.core.db import open_database
-    from deskapp.ui.board_tab import BoardTab
-    from deskapp.ui.context import AppContext
-    from deskapp.ui.messages import RecordingMessages
+    from deskapp.core.audit.chain import Actor
+    from deskapp.core.board import noticeboard
+    from deskapp.core.desk import open_database
+    from deskapp.ui.board.tab import BoardTab
+    from deskapp.ui.common.context import AppContext
+    from deskapp.ui.common.messages import RecordingMessages
 
     today = dt.date.fromisoformat(args.today)
     db = open_database(args.db, read_only=True, take_lock=False)

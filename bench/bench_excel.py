@@ -32,16 +32,17 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from deskapp.core import demo, tally  # noqa: E402
-from deskapp.core.audit import Actor  # noqa: E402
-from deskapp.core.db import open_database  # noqa: E402
-from deskapp.core.models import CatalogueEntry, Department, Item  # noqa: E402
-from deskapp.core.query import ItemFilter  # noqa: E402
+from deskapp.core.audit.chain import Actor  # noqa: E402
+from deskapp.core.demo import generate as demo  # noqa: E402
+from deskapp.core.desk import open_database  # noqa: E402
+from deskapp.core.register.query import ItemFilter  # noqa: E402
+from deskapp.core.reports import tally  # noqa: E402
+from deskapp.core.store.models import CatalogueEntry, Department, Item  # noqa: E402
 from deskapp.exports.excel.ledger_import import import_file, preview_file  # noqa: E402
 from deskapp.exports.excel.register_export import export_register_job  # noqa: E402
 from deskapp.exports.excel.tally import write_tally  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
 
 SECTION = "## Excel in and out (issue 5, engineer F: bench_excel.py)"
 TARGETS = {"tally": 3.0, "dry_run": 5.0, "import": 5.0, "export": 8.0}

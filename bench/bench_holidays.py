@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from deskapp.core import catalogue, holidays
-from deskapp.core.audit import Actor
-from deskapp.core.calendar import HolidayRange, YearArrangement
-from deskapp.core.db import open_database
-from deskapp.core.models import CatalogueEntry, Item
-from deskapp.core.register import recompute_open_deadlines
+from deskapp.core.audit.chain import Actor
+from deskapp.core.calendar.workdays import HolidayRange, YearArrangement
+from deskapp.core.desk import open_database
+from deskapp.core.register import catalogue, holidays
+from deskapp.core.register.items import recompute_open_deadlines
+from deskapp.core.store.models import CatalogueEntry, Item
 
 ACTOR = Actor(None, "bench")
 YEAR_2027 = YearArrangement(2027, [

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from deskapp.core.privacy import id_check_char, mask_content  # noqa: E402
+from deskapp.core.privacy.masking import id_check_char, mask_content  # noqa: E402
 from deskapp.exports.pdf.fonts import FontBook  # noqa: E402
 from deskapp.exports.pdf.notice import NoticeData, closing_paragraphs, render_notice  # noqa: E402
 

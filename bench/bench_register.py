@@ -64,8 +64,8 @@ def build_database(db_path: Path, items: int) -> float:
         if status:
             raise SystemExit(f"deskapp demo failed ({status})")
     else:
-        from deskapp.core import demo
-        from deskapp.core.db import open_database
+        from deskapp.core.demo import generate as demo
+        from deskapp.core.desk import open_database
 
         db = open_database(db_path)
         try:

@@ -32,7 +32,7 @@ def _search_words(db: Any, count: int) -> list[str]:
     """Three-character Chinese substrings of titles spread over the register."""
     from sqlalchemy import select
 
-    from deskapp.core.models import Item
+    from deskapp.core.store.models import Item
 
     with db.session() as s:
         titles = list(s.scalars(select(Item.title).where(Item.id % 997 == 0).limit(200)))
@@ -52,12 +52,12 @@ def measure(db_path: Path) -> dict[str, Any]:
     t0 = float(os.environ["BENCH_T0"])
     from PySide6.QtCore import QEvent, QObject, QSettings
 
-    from deskapp.core.audit import Actor
-    from deskapp.core.db import open_database
+    from deskapp.core.audit.chain import Actor
+    from deskapp.core.desk import open_database
     from deskapp.ui.app import make_application
-    from deskapp.ui.context import AppContext
+    from deskapp.ui.common.context import AppContext
+    from deskapp.ui.common.messages import RecordingMessages
     from deskapp.ui.main_window import MainWindow
-    from deskapp.ui.messages import RecordingMessages
 
     app = make_application()
     imports_s = time.time() - t0

@@ -41,11 +41,11 @@ TARGETS = {"open_ms": 300.0, "batch_s": 2.0, "verify_rate": 100_000.0}
 def build(db_path: Path, items: int, events: int) -> dict[str, float]:
     from sqlalchemy import func, insert, select
 
-    from deskapp.core import audit
-    from deskapp.core.db import open_database
-    from deskapp.core.demo_review import add_review_history
-    from deskapp.core.models import AuditEvent, Department, Item, Person
-    from deskapp.core.passwords import hash_password
+    from deskapp.core.audit import chain as audit
+    from deskapp.core.demo.review import add_review_history
+    from deskapp.core.desk import open_database
+    from deskapp.core.review.passwords import hash_password
+    from deskapp.core.store.models import AuditEvent, Department, Item, Person
 
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
@@ -127,14 +127,14 @@ def measure(db_path: Path) -> dict[str, object]:
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import func, select
 
-    from deskapp.core import workflow
-    from deskapp.core.audit import Actor, verify_chain
-    from deskapp.core.db import open_database
-    from deskapp.core.models import AuditEvent, Item, Person
-    from deskapp.core.review_queue import queue_rows
-    from deskapp.ui.context import AppContext
-    from deskapp.ui.messages import RecordingMessages
-    from deskapp.ui.review_tab import ReviewTab
+    from deskapp.core.audit.chain import Actor, verify_chain
+    from deskapp.core.desk import open_database
+    from deskapp.core.review import workflow
+    from deskapp.core.review.queue import queue_rows
+    from deskapp.core.store.models import AuditEvent, Item, Person
+    from deskapp.ui.common.context import AppContext
+    from deskapp.ui.common.messages import RecordingMessages
+    from deskapp.ui.review.tab import ReviewTab
 
     app = QApplication.instance() or QApplication([])
     db = open_database(db_path)
@@ -197,11 +197,11 @@ def _cold_open(db_path: Path) -> float:
 def child_open(db_path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from deskapp.core.audit import Actor
-    from deskapp.core.db import open_database
-    from deskapp.ui.context import AppContext
-    from deskapp.ui.messages import RecordingMessages
-    from deskapp.ui.review_tab import ReviewTab
+    from deskapp.core.audit.chain import Actor
+    from deskapp.core.desk import open_database
+    from deskapp.ui.common.context import AppContext
+    from deskapp.ui.common.messages import RecordingMessages
+    from deskapp.ui.review.tab import ReviewTab
 
     app = QApplication([])
     db = open_database(db_path)

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from deskapp.core.models import Base
+from deskapp.core.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -75,12 +75,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_db_option(p: argparse.ArgumentParser) -> None:
-    """Every sub-command takes --db too (after the sub-command name)."""
-    p.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
-                   help="数据库文件或地址")
-
-
 def fail(message: str) -> int:
     sys.stderr.write(message.rstrip() + "\n")
     return 2

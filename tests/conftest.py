@@ -14,8 +14,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from deskapp.core.audit import Actor  # noqa: E402
-from deskapp.core.db import Database, open_database  # noqa: E402
+from deskapp.core.audit.chain import Actor  # noqa: E402
+from deskapp.core.desk import open_database  # noqa: E402
+from deskapp.core.store.db import Database  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import select
 
-from deskapp.core import register, worklog
-from deskapp.core.audit import Actor
-from deskapp.core.calendar import WorkCalendar
-from deskapp.core.db import Database, open_database
-from deskapp.core.models import CatalogueEntry, Department
-from deskapp.core.register import ItemData
-from deskapp.core.worklog import WorklogData
+from deskapp.core.audit.chain import Actor
+from deskapp.core.calendar.workdays import WorkCalendar
+from deskapp.core.desk import open_database
+from deskapp.core.register import items as register
+from deskapp.core.register.items import ItemData
+from deskapp.core.reports import worklog
+from deskapp.core.reports.worklog import WorklogData
+from deskapp.core.store.db import Database
+from deskapp.core.store.models import CatalogueEntry, Department
 
 TODAY = dt.date(2026, 11, 26)
 ACTOR = Actor(None, "测试员")

@@ -10,11 +10,11 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from deskapp.core.audit import Actor
-from deskapp.core.models import Department, Person
-from deskapp.core.passwords import hash_password
-from deskapp.core.register import ItemData, create_item
-from deskapp.core.review_flow import ensure_flow
+from deskapp.core.audit.chain import Actor
+from deskapp.core.register.items import ItemData, create_item
+from deskapp.core.review.flow import ensure_flow
+from deskapp.core.review.passwords import hash_password
+from deskapp.core.store.models import Department, Person
 
 PASSWORD = "review-123"
 TODAY = dt.date(2026, 11, 26)

@@ -8,9 +8,8 @@ On SQLite also the FTS5 trigram index over items (title, 文号, 索引号, cont
 triggers that keep it current. A later batch migration that recreates ``item`` drops these
 triggers with the table: such a migration must create them again (see ITEM_FTS_TRIGGERS).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

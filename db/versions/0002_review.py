@@ -5,12 +5,11 @@ Revises: 0001
 Create Date: 2026-11-26
 
 Creates tables only (no batch recreation of ``item``), so the FTS triggers are untouched.
-The flow itself (四级审查 preset) is seeded by ``deskapp.core.review_flow.ensure_flow`` when
+The flow itself (四级审查 preset) is seeded by ``deskapp.core.review.flow.ensure_flow`` when
 the desk first needs it, so a migration never depends on application code.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0002_review"
 down_revision = "0001"

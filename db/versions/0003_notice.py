@@ -6,9 +6,8 @@ Create Date: 2026-11-26
 
 Creates one table only; ``item`` (posted_on / posted_board / removed_on) is unchanged.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0003_notice"
 down_revision = "0002_review"

@@ -6,9 +6,8 @@ Create Date: 2026-11-26
 
 Creates tables only (no batch recreation of ``item``), so the FTS triggers are untouched.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0004_worklog"
 down_revision = "0003_notice"

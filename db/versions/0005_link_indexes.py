@@ -13,7 +13,6 @@ batch mode alters the table in place (the FTS triggers on item stay).
 """
 from alembic import op
 
-
 revision = "0005_link_indexes"
 down_revision = "0004_worklog"
 branch_labels = None

@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from deskapp.core.db import Database, open_database
+from deskapp.core.desk import open_database
+from deskapp.core.store.db import Database
 
 
 def open_db(args: argparse.Namespace, **kwargs: Any) -> Database:
@@ -26,3 +27,9 @@ def year_arg(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"年份应为四位数字（如 2026），“{text}”不对")
     return int(text)
+
+
+def add_db_option(p: argparse.ArgumentParser) -> None:
+    """Every sub-command takes --db too (after the sub-command name)."""
+    p.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+                   help="数据库文件或地址")

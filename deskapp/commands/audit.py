@@ -11,10 +11,9 @@ import time
 
 from sqlalchemy import func, select
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db, print_json
-from deskapp.core.audit import verify_chain
-from deskapp.core.models import AuditEvent
+from deskapp.commands import add_db_option, open_db, print_json
+from deskapp.core.audit.chain import verify_chain
+from deskapp.core.store.models import AuditEvent
 
 
 def register(sub: argparse._SubParsersAction) -> None:

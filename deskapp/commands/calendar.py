@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db, print_json
-from deskapp.core.calendar import WorkCalendar
-from deskapp.core.dates import parse_date
+from deskapp.commands import add_db_option, open_db, print_json
+from deskapp.core.calendar.dates import parse_date
+from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError
 
 

@@ -8,14 +8,13 @@ import sys
 
 from sqlalchemy import func, select
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db, year_arg
-from deskapp.core import demo
-from deskapp.core.audit import Actor
-from deskapp.core.db import Database
+from deskapp.commands import add_db_option, open_db, year_arg
+from deskapp.core.audit.chain import Actor
+from deskapp.core.demo import generate as demo
 from deskapp.core.errors import DeskError
-from deskapp.core.models import Item
-from deskapp.core.vocab import STATUSES
+from deskapp.core.store.db import Database
+from deskapp.core.store.models import Item
+from deskapp.core.store.vocab import STATUSES
 
 ACTOR = Actor(None, "命令行")
 PROGRESS_FROM = 5000  # smaller runs finish before a progress line would help

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db
+from deskapp.commands import add_db_option, open_db
 from deskapp.exports.pdf.approval_form import write_form
 
 

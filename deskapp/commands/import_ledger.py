@@ -11,11 +11,10 @@ import datetime as dt
 import sys
 from typing import Any, Optional
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db, print_json
-from deskapp.core import audit
-from deskapp.core.ledger import ImportOptions, Preview
-from deskapp.core.ledger_commit import ImportResult
+from deskapp.commands import add_db_option, open_db, print_json
+from deskapp.core.audit import chain as audit
+from deskapp.core.ledger.commit import ImportResult
+from deskapp.core.ledger.preview import ImportOptions, Preview
 from deskapp.exports.excel.ledger_import import import_file, preview_file
 
 STATUS_LABELS = {"error": "有问题", "duplicate": "重复，跳过"}

@@ -11,12 +11,11 @@ import unicodedata
 from pathlib import Path
 from typing import Iterator
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db, year_arg
-from deskapp.core.db import is_url, resolve_target
+from deskapp.commands import add_db_option, open_db, year_arg
 from deskapp.core.errors import DeskError
-from deskapp.core.query import ItemFilter, ItemRow, Register, parse_quarter
-from deskapp.core.vocab import KINDS, STATUSES, code_of
+from deskapp.core.register.query import ItemFilter, ItemRow, Register, parse_quarter
+from deskapp.core.store.db import is_url, resolve_target
+from deskapp.core.store.vocab import KINDS, STATUSES, code_of
 
 PAGE = 500
 COLUMNS = (("索引号", 30), ("标题", 36), ("类别", 10), ("科室", 14), ("状态", 6),

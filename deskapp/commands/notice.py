@@ -10,10 +10,9 @@ import argparse
 import datetime as dt
 import sys
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db
-from deskapp.core.audit import Actor
-from deskapp.core.dates import parse_date
+from deskapp.commands import add_db_option, open_db
+from deskapp.core.audit.chain import Actor
+from deskapp.core.calendar.dates import parse_date
 from deskapp.core.errors import DeskError
 
 CLI_ACTOR = Actor(None, "命令行")

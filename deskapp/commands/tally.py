@@ -6,11 +6,11 @@ import argparse
 import datetime as dt
 import sys
 
-from deskapp.cli import add_db_option
-from deskapp.commands import open_db, print_json
-from deskapp.core import audit, tally_report
+from deskapp.commands import add_db_option, open_db, print_json
+from deskapp.core.audit import chain as audit
 from deskapp.core.errors import DeskError
-from deskapp.core.query import parse_quarter
+from deskapp.core.register.query import parse_quarter
+from deskapp.core.reports import reported as tally_report
 from deskapp.exports.excel.tally import TallyResult, write_tally
 
 

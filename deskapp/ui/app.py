@@ -14,14 +14,15 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 from deskapp import APP_ID, APP_NAME
-from deskapp.core.audit import Actor
-from deskapp.core.db import Database, open_database
+from deskapp.core.audit.chain import Actor
+from deskapp.core.desk import open_database
 from deskapp.core.errors import DatabaseLockedError, DatabaseOpenError
+from deskapp.core.store.db import Database
 from deskapp.logs import setup_logging
-from deskapp.ui.context import AppContext
-from deskapp.ui.crash_dialog import install_crash_handler
-from deskapp.ui.messages import Messages
-from deskapp.ui.register_model import wait_for_background
+from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.crash_dialog import install_crash_handler
+from deskapp.ui.common.messages import Messages
+from deskapp.ui.register.model import wait_for_background
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def open_for_window(arg: Optional[str], messages: Messages) -> tuple[Database, b
 
 def choose_actor(db: Database, read_only: bool) -> Optional[Actor]:
     """Engineer B's operator chooser, remembering the choice on this PC."""
-    from deskapp.ui.operator_dialog import choose_operator, remember_operator_id, remembered_operator_id
+    from deskapp.ui.settings.operator_dialog import choose_operator, remember_operator_id, remembered_operator_id
 
     actor = choose_operator(db, None, remembered_operator_id())
     if actor is not None and actor.id is not None and not read_only:
@@ -118,7 +119,7 @@ def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
 
 def _run_window(app: QApplication, db: Database, read_only: bool, messages: Messages) -> int:
     from deskapp.ui.main_window import MainWindow
-    from deskapp.ui.summary_dialog import show_opening_summary
+    from deskapp.ui.review.summary_dialog import show_opening_summary
 
     ctx = AppContext(db=db, actor=Actor(None, "未指定"), messages=messages, read_only=read_only)
     if not run_welcome(ctx):

@@ -17,10 +17,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from deskapp import APP_NAME, __version__
-from deskapp.core import settings as core_settings
+from deskapp.core.store import settings as core_settings
 from deskapp.logs import log_dir
-from deskapp.ui.context import AppContext
-from deskapp.ui.register_model import wait_for_background
+from deskapp.ui.common.context import AppContext
+from deskapp.ui.register.model import wait_for_background
 from deskapp.ui.tabs import TABS, build_tab
 
 log = logging.getLogger(__name__)
@@ -129,14 +129,14 @@ class MainWindow(QMainWindow):
             self.tab_menus[index].menuAction().setVisible(True)
 
     def _build_settings_menu(self, menu: QMenu) -> None:
-        self._action(menu, "机构与人员…", lambda: self._open_dialog("settings_dialog", "SettingsDialog"),
+        self._action(menu, "机构与人员…", lambda: self._open_dialog("settings.dialog", "SettingsDialog"),
                      edits=True)
-        self._action(menu, "节假日安排…", lambda: self._open_dialog("holiday_dialog", "HolidayDialog"),
+        self._action(menu, "节假日安排…", lambda: self._open_dialog("settings.holiday_dialog", "HolidayDialog"),
                      edits=True)
-        self._action(menu, "公开目录…", lambda: self._open_dialog("catalogue_dialog", "CatalogueDialog"),
+        self._action(menu, "公开目录…", lambda: self._open_dialog("settings.catalogue_dialog", "CatalogueDialog"),
                      edits=True)
         self._action(menu, "审核流程与签批密码…",
-                     lambda: self._open_dialog("review_flow_dialog", "ReviewFlowDialog"), edits=True)
+                     lambda: self._open_dialog("review.flow_dialog", "ReviewFlowDialog"), edits=True)
         menu.addSeparator()
         self._action(menu, "切换操作人…", self.switch_operator)
 
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
 
     def switch_operator(self) -> None:
-        from deskapp.ui.operator_dialog import choose_operator, remember_operator_id
+        from deskapp.ui.settings.operator_dialog import choose_operator, remember_operator_id
 
         actor = choose_operator(self.ctx.db, self, self.ctx.actor.id)
         if actor is None:

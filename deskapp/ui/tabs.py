@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 log = logging.getLogger(__name__)
 
 TABS: list[tuple[str, str]] = [
-    ("信息登记", "deskapp.ui.register_tab:RegisterTab"),
-    ("审核签发", "deskapp.ui.review_tab:ReviewTab"),
-    ("公示栏", "deskapp.ui.board_tab:BoardTab"),
-    ("工作记录", "deskapp.ui.worklog_tab:WorklogTab"),
+    ("信息登记", "deskapp.ui.register.tab:RegisterTab"),
+    ("审核签发", "deskapp.ui.review.tab:ReviewTab"),
+    ("公示栏", "deskapp.ui.board.tab:BoardTab"),
+    ("工作记录", "deskapp.ui.worklog.tab:WorklogTab"),
 ]
 
 

@@ -2,8 +2,8 @@
 (clearly marked, removable from 文件 → 删除演示数据), importing the office's existing Excel
 ledger (导入现有台账, the Excel issue's wizard) or a clean start.
 
-Demo data comes from engineer C's :mod:`deskapp.core.demo`; generating it runs through the
-one worker (:func:`deskapp.ui.worker.run_job`) with a progress dialog.
+Demo data comes from engineer C's :mod:`deskapp.core.demo.generate`; generating it runs through the
+one worker (:func:`deskapp.ui.common.worker.run_job`) with a progress dialog.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy import exists, select
 
 from deskapp import APP_NAME
-from deskapp.core import audit, settings
-from deskapp.core.audit import Actor
-from deskapp.core.db import Database
+from deskapp.core.audit import chain as audit
+from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import ValidationError
-from deskapp.core.models import Item
-from deskapp.ui.worker import Job, run_call, run_job
+from deskapp.core.store import settings
+from deskapp.core.store.db import Database
+from deskapp.core.store.models import Item
+from deskapp.ui.common.worker import Job, run_call, run_job
 
 # Who changed the settings on first run: nobody is registered yet to choose as operator.
 FIRST_RUN_ACTOR = Actor(None, "首次使用向导")
@@ -60,7 +61,7 @@ def save_organisation(db: Database, actor: Actor, name: str, prefix: str) -> Non
 def load_demo_data(ctx: Any, parent: Optional[QWidget], items: int = DEMO_ITEMS,
                    actor: Actor = FIRST_RUN_ACTOR, seed: Optional[int] = None) -> Job:
     """Engineer C's generator in the worker thread, with its progress in a dialog."""
-    from deskapp.core import demo
+    from deskapp.core.demo import generate as demo
 
     return run_call(ctx, parent, "正在载入演示数据…", demo.generate, ctx.db, items=items,
                     seed=seed if seed is not None else random.randrange(1, 10_000), actor=actor,
@@ -69,7 +70,7 @@ def load_demo_data(ctx: Any, parent: Optional[QWidget], items: int = DEMO_ITEMS,
 
 def remove_demo_data(ctx: Any, parent: Optional[QWidget]) -> Optional[Job]:
     """文件 → 删除演示数据: every item, person and department marked as demo goes."""
-    from deskapp.core import demo
+    from deskapp.core.demo import generate as demo
 
     if not ctx.messages.confirm(parent, "删除全部演示数据（演示信息、演示人员和科室）吗？您自己录入的数据不受影响。"):
         return None
@@ -177,8 +178,8 @@ class WelcomeDialog(QDialog):
         the welcome page closes only when something was imported."""
         if not self._save():
             return
-        from deskapp.core.ledger_commit import ImportResult
-        from deskapp.ui.import_wizard import ImportWizard
+        from deskapp.core.ledger.commit import ImportResult
+        from deskapp.ui.ledger.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self)
         # a new desk has no 科室 yet: those the old ledger names are to be created, not refused

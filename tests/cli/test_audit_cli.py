@@ -7,8 +7,8 @@ import json
 from sqlalchemy import text
 
 from deskapp import cli
-from deskapp.core import audit
-from deskapp.core.audit import Actor
+from deskapp.core.audit import chain as audit
+from deskapp.core.audit.chain import Actor
 
 
 def fill(db, n=4):

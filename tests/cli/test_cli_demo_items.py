@@ -17,10 +17,10 @@ import pytest
 from deskapp import __version__, cli
 from deskapp.commands import demo as demo_cmd
 from deskapp.commands import items as items_cmd
-from deskapp.core import demo
-from deskapp.core.db import open_database
-from deskapp.core.query import ItemFilter, Register
-from deskapp.core.vocab import KINDS
+from deskapp.core.demo import generate as demo
+from deskapp.core.desk import open_database
+from deskapp.core.register.query import ItemFilter, Register
+from deskapp.core.store.vocab import KINDS
 
 TODAY = dt.date(2026, 11, 26)
 JSON_KEYS = {"id", "index_no", "title", "doc_no", "kind", "category", "department", "attribute",
@@ -256,7 +256,7 @@ def test_a_folder_and_a_missing_folder(data_dir, capsys):
 
 
 def test_an_unreadable_file(demo_path, capsys, monkeypatch):
-    from deskapp.core import db as dbmod
+    from deskapp.core.store import db as dbmod
 
     def denied(*_a, **_k):
         raise PermissionError(13, "Permission denied")

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import openpyxl
 from sqlalchemy import func, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from f_excel_data import built_db, built_template  # noqa: E402,F401
-
 from deskapp import cli  # noqa: E402
-from deskapp.core import tally_report  # noqa: E402
-from deskapp.core.db import open_database  # noqa: E402
-from deskapp.core.models import Item  # noqa: E402
+from deskapp.core.desk import open_database  # noqa: E402
+from deskapp.core.reports import reported as tally_report  # noqa: E402
+from deskapp.core.store.models import Item  # noqa: E402
+from tests.f_excel_data import built_db, built_template  # noqa: F401
 
 
 def ledger(path: Path, rows) -> Path:

@@ -7,8 +7,8 @@ import datetime as dt
 from pypdf import PdfReader
 
 from deskapp import cli
-from deskapp.core import settings
-from deskapp.core.register import ItemData, create_item
+from deskapp.core.register.items import ItemData, create_item
+from deskapp.core.store import settings
 
 
 def add(db, actor, status, title="关于低保对象的公示"):

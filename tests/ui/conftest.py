@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from register_testdata import TODAY, populate
 
-from deskapp.core.audit import Actor
-from deskapp.core.db import Database, open_database
-from deskapp.ui.context import AppContext
-from deskapp.ui.messages import RecordingMessages
+from deskapp.core.audit.chain import Actor
+from deskapp.core.desk import open_database
+from deskapp.core.store.db import Database
+from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.messages import RecordingMessages
+from tests.ui.register_testdata import TODAY, populate
 
 
 @pytest.fixture(scope="session")

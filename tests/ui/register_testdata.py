@@ -10,13 +10,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
-from deskapp.core import settings
-from deskapp.core.audit import Actor
-from deskapp.core.calendar import WorkCalendar
-from deskapp.core.db import Database
-from deskapp.core.models import CatalogueEntry, Department
-from deskapp.core.register import ItemData, create_item
-from deskapp.core.vocab import KINDS
+from deskapp.core.audit.chain import Actor
+from deskapp.core.calendar.workdays import WorkCalendar
+from deskapp.core.register.items import ItemData, create_item
+from deskapp.core.store import settings
+from deskapp.core.store.db import Database
+from deskapp.core.store.models import CatalogueEntry, Department
+from deskapp.core.store.vocab import KINDS
 
 TODAY = dt.date(2026, 11, 26)
 ITEM_COUNT = 300
@@ -82,5 +82,5 @@ class StubTab(QWidget):
         return [QAction("示例操作", self)]
 
 
-STUB_TABS = [("信息登记", "deskapp.ui.register_tab:RegisterTab"),
-             ("审核签发", "register_testdata:StubTab"), ("公示栏", "register_testdata:StubTab")]
+STUB_TABS = [("信息登记", "deskapp.ui.register.tab:RegisterTab"),
+             ("审核签发", "tests.ui.register_testdata:StubTab"), ("公示栏", "tests.ui.register_testdata:StubTab")]

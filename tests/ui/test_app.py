@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from deskapp.core.audit import Actor
-from deskapp.core.db import open_database
+from deskapp.core.audit.chain import Actor
+from deskapp.core.desk import open_database
 from deskapp.ui.app import open_for_window, run_app
-from deskapp.ui.crash_dialog import CrashHandler
+from deskapp.ui.common.crash_dialog import CrashHandler
+from deskapp.ui.common.messages import RecordingMessages
 from deskapp.ui.main_window import MainWindow
-from deskapp.ui.messages import RecordingMessages
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -23,11 +23,11 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 @pytest.fixture
 def operator(monkeypatch):
     remembered: list[int] = []
-    module = types.ModuleType("deskapp.ui.operator_dialog")
+    module = types.ModuleType("deskapp.ui.settings.operator_dialog")
     module.choose_operator = lambda db, parent, remembered_id: Actor(3, "张三")
     module.remembered_operator_id = lambda: None
     module.remember_operator_id = remembered.append
-    monkeypatch.setitem(sys.modules, "deskapp.ui.operator_dialog", module)
+    monkeypatch.setitem(sys.modules, "deskapp.ui.settings.operator_dialog", module)
     return remembered
 
 

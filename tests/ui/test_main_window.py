@@ -11,15 +11,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 
-from deskapp.core import settings as core_settings
-from deskapp.core.audit import Actor
-from deskapp.core.register import ItemData, create_item
+from deskapp.core.audit.chain import Actor
+from deskapp.core.register.items import ItemData, create_item
+from deskapp.core.store import settings as core_settings
 from deskapp.ui import main_window as main_window_module
 from deskapp.ui.main_window import MainWindow
-from deskapp.ui.register_tab import RegisterTab
+from deskapp.ui.register.tab import RegisterTab
 from deskapp.ui.tabs import BrokenTab
-
-from register_testdata import ITEM_COUNT, STUB_TABS, TODAY, StubTab, settle
+from tests.ui.register_testdata import ITEM_COUNT, STUB_TABS, TODAY, StubTab, settle
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -170,12 +169,12 @@ def test_settings_menu_opens_the_dialogs_lazily(window, monkeypatch):
             def exec(self):
                 return 0
         module = types.ModuleType(f"deskapp.ui.{name}")
-        setattr(module, {"settings_dialog": "SettingsDialog", "holiday_dialog": "HolidayDialog",
-                         "catalogue_dialog": "CatalogueDialog",
-                         "review_flow_dialog": "ReviewFlowDialog"}[name], Dialog)
+        setattr(module, {"settings.dialog": "SettingsDialog", "settings.holiday_dialog": "HolidayDialog",
+                         "settings.catalogue_dialog": "CatalogueDialog",
+                         "review.flow_dialog": "ReviewFlowDialog"}[name], Dialog)
         monkeypatch.setitem(sys.modules, f"deskapp.ui.{name}", module)
 
-    names = ("settings_dialog", "holiday_dialog", "catalogue_dialog", "review_flow_dialog")
+    names = ("settings.dialog", "settings.holiday_dialog", "settings.catalogue_dialog", "review.flow_dialog")
     for name in names:
         fake(name)
     found = actions(window)
@@ -187,10 +186,10 @@ def test_settings_menu_opens_the_dialogs_lazily(window, monkeypatch):
 
 def test_switch_operator(window, ctx, monkeypatch):
     remembered = []
-    module = types.ModuleType("deskapp.ui.operator_dialog")
+    module = types.ModuleType("deskapp.ui.settings.operator_dialog")
     module.choose_operator = lambda db, parent, remembered_id: Actor(7, "李四")
     module.remember_operator_id = remembered.append
-    monkeypatch.setitem(sys.modules, "deskapp.ui.operator_dialog", module)
+    monkeypatch.setitem(sys.modules, "deskapp.ui.settings.operator_dialog", module)
     actions(window)["设置(&S)/切换操作人…"].trigger()
     assert ctx.actor == Actor(7, "李四") and remembered == [7]
     assert window.operator_label.text() == "当前操作人：李四"

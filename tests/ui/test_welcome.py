@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
-from deskapp.core import settings
-from deskapp.core.audit import Actor
-from deskapp.core.models import AuditEvent, Item
-from deskapp.ui.context import AppContext
+from deskapp.core.audit.chain import Actor
+from deskapp.core.store import settings
+from deskapp.core.store.models import AuditEvent, Item
+from deskapp.ui.common.context import AppContext
 from deskapp.ui.welcome import WelcomeDialog, first_run_needed, remove_demo_data
 
 

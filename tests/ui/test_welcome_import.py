@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from deskapp.core import settings
-from deskapp.core.audit import Actor
-from deskapp.core.ledger_commit import ImportResult
-from deskapp.ui import import_wizard
-from deskapp.ui.context import AppContext
+from deskapp.core.audit.chain import Actor
+from deskapp.core.ledger.commit import ImportResult
+from deskapp.core.store import settings
+from deskapp.ui.common.context import AppContext
+from deskapp.ui.ledger import import_wizard
 from deskapp.ui.welcome import WelcomeDialog
 
 

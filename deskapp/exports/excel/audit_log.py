@@ -12,9 +12,18 @@ from typing import Sequence
 
 from openpyxl import Workbook
 
-from deskapp.core.review_history import HistoryRow
+from deskapp.core.review.history import HistoryRow
 from deskapp.exports.excel.output import atomic_output
-from deskapp.exports.excel.style import Col, header_row, print_setup, put, set_widths, text_width, title_rows, wrapped_height
+from deskapp.exports.excel.style import (
+    Col,
+    header_row,
+    print_setup,
+    put,
+    set_widths,
+    text_width,
+    title_rows,
+    wrapped_height,
+)
 
 COLUMNS = [
     Col("编号", "center", 6, 10),

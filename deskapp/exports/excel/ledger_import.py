@@ -16,16 +16,24 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
-from deskapp.core.audit import Actor
-from deskapp.core.db import Database
-from deskapp.core.ledger import ImportOptions, Preview, analyse
-from deskapp.core.ledger_commit import ImportResult, import_preview
-from deskapp.core.models import CatalogueEntry, Department
-from deskapp.core.vocab import ATTRIBUTES, CHANNELS, KINDS
+from deskapp.core.audit.chain import Actor
+from deskapp.core.ledger.commit import ImportResult, import_preview
+from deskapp.core.ledger.preview import ImportOptions, Preview, analyse
+from deskapp.core.store.db import Database
+from deskapp.core.store.models import CatalogueEntry, Department
+from deskapp.core.store.vocab import ATTRIBUTES, CHANNELS, KINDS
 from deskapp.exports.excel.ledger_read import read_ledger
 from deskapp.exports.excel.output import atomic_output
 from deskapp.exports.excel.style import (
-    DATE_FORMAT, HEADER_FILL, HEADER_FONT, NOTE_FONT, TITLE_FONT, Col, print_setup, put, set_widths,
+    DATE_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    NOTE_FONT,
+    TITLE_FONT,
+    Col,
+    print_setup,
+    put,
+    set_widths,
 )
 
 Progress = tuple[int, int, str]

@@ -14,17 +14,16 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any, Optional
-
 from xml.etree import ElementTree
 
 import defusedxml
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
 
 from deskapp.core.errors import DeskError
-from deskapp.core.ledger import MAX_ROWS, LedgerRow, RawSheet
-from deskapp.core.ledger_fields import HEADER_SCAN_ROWS, find_header
+from deskapp.core.ledger.fields import HEADER_SCAN_ROWS, find_header
+from deskapp.core.ledger.preview import MAX_ROWS, LedgerRow, RawSheet
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Office's encrypted .xlsx container
 MAX_TOTAL_BYTES = 300 * 1024 * 1024  # all members unpacked; a 20 000-row ledger is ~30 MB

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import namedtuple
-from pathlib import Path
 from typing import Callable, Generator, Iterable, Iterator, Optional
 
 from openpyxl import Workbook
@@ -21,12 +20,12 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from deskapp.core import settings
-from deskapp.core.dates import chinese_date
-from deskapp.core.db import Database
-from deskapp.core.models import CatalogueEntry, Department, Item
-from deskapp.core.query import ItemFilter, ItemRow, Register, due_soon_limit
-from deskapp.core.vocab import ATTRIBUTES, STATUSES
+from deskapp.core.calendar.dates import chinese_date
+from deskapp.core.register.query import ItemFilter, ItemRow, Register, due_soon_limit
+from deskapp.core.store import settings
+from deskapp.core.store.db import Database
+from deskapp.core.store.models import CatalogueEntry, Department, Item
+from deskapp.core.store.vocab import ATTRIBUTES, STATUSES
 from deskapp.exports.excel.output import atomic_output, check_target
 from deskapp.exports.excel.sheetstream import StreamedSheet, splice
 from deskapp.exports.excel.style import Col, header_row, print_setup, set_widths, title_rows

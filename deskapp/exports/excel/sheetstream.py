@@ -25,7 +25,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from deskapp.exports.excel.style import (
-    BODY_FONT, BORDER, MAX_CELL_TEXT, Col, apply_kind, text_width, wrapped_height,
+    BODY_FONT,
+    BORDER,
+    MAX_CELL_TEXT,
+    Col,
+    apply_kind,
+    text_width,
+    wrapped_height,
 )
 
 EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 date system)

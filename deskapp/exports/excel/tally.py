@@ -19,13 +19,15 @@ from typing import Generator, Optional
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from deskapp.core import settings, tally, tally_report, tally_tables, worklog
-from deskapp.core.calendar import WorkCalendar
-from deskapp.core.dates import chinese_date
-from deskapp.core.db import Database
+from deskapp.core.calendar.dates import chinese_date
+from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError
-from deskapp.core.tally import QuarterFigures
-from deskapp.core.tally_report import ReportChanges, ReportInfo
+from deskapp.core.reports import reported as tally_report
+from deskapp.core.reports import tally, tally_tables, worklog
+from deskapp.core.reports.reported import ReportChanges, ReportInfo
+from deskapp.core.reports.tally import QuarterFigures
+from deskapp.core.store import settings
+from deskapp.core.store.db import Database
 from deskapp.exports.excel import tally_sheets as sheets
 from deskapp.exports.excel.output import atomic_output, check_target
 from deskapp.exports.excel.sheetstream import StreamedSheet, splice

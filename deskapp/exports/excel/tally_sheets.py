@@ -11,15 +11,25 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from deskapp.core.dates import chinese_date
-from deskapp.core.tally import QuarterFigures, Value
-from deskapp.core.tally_report import ReportChanges
-from deskapp.core.tally_tables import DepartmentRow, DetailRow, MonthRow
-from deskapp.core.worklog import WorklogRow
+from deskapp.core.calendar.dates import chinese_date
+from deskapp.core.reports.reported import ReportChanges
+from deskapp.core.reports.tally import QuarterFigures, Value
+from deskapp.core.reports.tally_tables import DepartmentRow, DetailRow, MonthRow
+from deskapp.core.reports.worklog import WorklogRow
 from deskapp.exports.excel.sheetstream import StreamedSheet
 from deskapp.exports.excel.style import (
-    HEADER_FONT, TOTAL_FILL, TOTAL_FONT, Col, fit_title, header_row, print_setup, put, set_widths,
-    text_width, title_rows, wrapped_height,
+    HEADER_FONT,
+    TOTAL_FILL,
+    TOTAL_FONT,
+    Col,
+    fit_title,
+    header_row,
+    print_setup,
+    put,
+    set_widths,
+    text_width,
+    title_rows,
+    wrapped_height,
 )
 
 Heading = tuple[str, str]

@@ -32,8 +32,16 @@ API for other templates (the review form, reports) — build flowables, then ``b
 """
 
 from deskapp.exports.pdf.fonts import FontBook
-from deskapp.exports.pdf.page import (A3_BOARD, A3_POSTER, A4_NOTICE, Furniture, Geometry,
-                                      RenderResult, build, write_atomic)
+from deskapp.exports.pdf.page import (
+                                      A3_BOARD,
+                                      A3_POSTER,
+                                      A4_NOTICE,
+                                      Furniture,
+                                      Geometry,
+                                      RenderResult,
+                                      build,
+                                      write_atomic,
+)
 from deskapp.exports.pdf.para import Para, TextStyle, draw_runs, runs_width
 from deskapp.exports.pdf.table import people_table
 

@@ -22,10 +22,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
-from deskapp.core import settings
-from deskapp.core.dates import chinese_date
-from deskapp.core.review_detail import ItemDetail, item_detail
-from deskapp.core.review_flow import form_title
+from deskapp.core.calendar.dates import chinese_date
+from deskapp.core.review.detail import ItemDetail, item_detail
+from deskapp.core.review.flow import form_title
+from deskapp.core.store import settings
 from deskapp.exports.pdf.fonts import FontBook
 from deskapp.exports.pdf.page import Furniture, Geometry, RenderResult, build, write_atomic
 from deskapp.exports.pdf.para import Para, TextStyle

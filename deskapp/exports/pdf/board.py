@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame
 from reportlab.platypus.flowables import HRFlowable
 
-from deskapp.core.dates import chinese_date
+from deskapp.core.calendar.dates import chinese_date
 from deskapp.exports.pdf.fonts import FontBook
 from deskapp.exports.pdf.notice import NoticeData, body_flowables, closing_paragraphs, own_signature
 from deskapp.exports.pdf.page import A3_BOARD, Furniture, RenderResult, build

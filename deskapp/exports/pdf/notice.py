@@ -11,18 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from deskapp.core.dates import chinese_date, parse_date
+from deskapp.core.calendar.dates import chinese_date, parse_date
 from deskapp.exports.pdf import blocks as blk
 from deskapp.exports.pdf.fonts import FontBook
-from deskapp.exports.pdf.page import (A3_POSTER, A4_NOTICE, Furniture, Geometry, RenderResult,
-                                      build)
+from deskapp.exports.pdf.page import A3_POSTER, A4_NOTICE, Furniture, Geometry, RenderResult, build
 from deskapp.exports.pdf.para import Para, TextStyle, draw_runs, runs_width
 from deskapp.exports.pdf.table import people_table
 

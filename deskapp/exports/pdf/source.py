@@ -11,11 +11,13 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from deskapp.core import noticeboard, privacy, settings
-from deskapp.core.audit import SYSTEM, Actor
+from deskapp.core.audit.chain import SYSTEM, Actor
+from deskapp.core.board import noticeboard
 from deskapp.core.errors import DeskError
-from deskapp.core.models import Department
-from deskapp.core.register import get_item
+from deskapp.core.privacy import masking as privacy
+from deskapp.core.register.items import get_item
+from deskapp.core.store import settings
+from deskapp.core.store.models import Department
 from deskapp.exports.pdf.board import BoardData
 from deskapp.exports.pdf.notice import NoticeData
 

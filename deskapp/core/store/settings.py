@@ -1,0 +1,115 @@
+"""The desk's settings, declared once with their type and default (cf. Picard's options).
+
+Stored as key → JSON value in the ``setting`` table, so adding a setting needs no migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deskapp.core.errors import ValidationError
+from deskapp.core.store.models import Setting
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+    default: Any
+    kind: type
+
+
+OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in [
+        Option("org_name", "机关名称", "", str),
+        Option("index_prefix", "索引号前缀", "", str),
+        Option("serial_width", "索引号流水号位数", 5, int),
+        Option("address", "办公地址", "", str),
+        Option("office_hours", "办公时间", "周一至周五 上午8:30—12:00，下午14:00—17:30", str),
+        Option("phone", "监督电话", "", str),
+        Option("fax", "传真", "", str),
+        Option("email", "电子邮箱", "", str),
+        Option("notice_days", "默认公示期天数", 7, int),
+        Option("notice_day_kind", "默认公示期计算方式", "calendar", str),  # calendar/working
+        Option("default_time_limit", "默认公开时限（工作日）", 20, int),
+        Option("due_soon_workdays", "即将到期提醒（工作日）", 3, int),
+        Option("annual_report_due", "年度报告报送期限（月-日）", "01-31", str),
+        Option("demo_loaded", "已载入演示数据", False, bool),
+        # Noticeboard (issue 4): names in the name columns of a list printed as 张*三.
+        Option("mask_names", "公示名单姓名脱敏", False, bool),
+        Option("board_name", "公示栏名称", "政务公开栏", str),
+    ]
+}
+
+
+def get(session: Session, key: str) -> Any:
+    option = OPTIONS[key]
+    row = session.get(Setting, key)
+    return option.default if row is None else row.value
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    values = {k: o.default for k, o in OPTIONS.items()}
+    for row in session.scalars(select(Setting)):
+        if row.key in values:
+            values[row.key] = row.value
+    return values
+
+
+def coerce(key: str, value: Any) -> Any:
+    option = OPTIONS.get(key)
+    if option is None:
+        raise ValidationError({key: f"未知的设置项“{key}”。"})
+    if option.kind is bool:
+        return bool(value)
+    try:
+        result = option.kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({key: f"“{option.label}”应为数字。"}) from exc
+    if option.kind is str:
+        result = result.strip()
+    return result
+
+
+def validate(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    width = values.get("serial_width")
+    if width is not None and not 3 <= width <= 8:
+        errors["serial_width"] = "流水号位数应在 3 到 8 之间。"
+    days = values.get("notice_days")
+    if days is not None and not 1 <= days <= 90:
+        errors["notice_days"] = "公示期应在 1 到 90 天之间。"
+    limit = values.get("default_time_limit")
+    if limit is not None and not 1 <= limit <= 60:
+        errors["default_time_limit"] = "公开时限应在 1 到 60 个工作日之间。"
+    if values.get("notice_day_kind") not in (None, "calendar", "working"):
+        errors["notice_day_kind"] = "公示期计算方式只能是自然日或工作日。"
+    prefix = values.get("index_prefix")
+    if prefix is not None and ("/" in prefix or len(prefix) > 40):
+        errors["index_prefix"] = "索引号前缀不能含“/”，且不超过40个字符。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def put_many(session: Session, changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Store settings; returns {key: (before, after)} of what really changed."""
+    coerced = {k: coerce(k, v) for k, v in changes.items()}
+    validate(coerced)
+    changed: dict[str, tuple[Any, Any]] = {}
+    for key, value in coerced.items():
+        before = get(session, key)
+        if before == value:
+            continue
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        changed[key] = (before, value)
+    session.flush()
+    return changed

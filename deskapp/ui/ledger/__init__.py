@@ -1,0 +1,2 @@
+"""导入现有台账: the import wizard (``import_wizard``).
+"""

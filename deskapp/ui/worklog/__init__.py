@@ -1,0 +1,3 @@
+"""工作记录: the work log tab (``tab``), whose menu holds the desk's Excel work, and the entry
+dialog (``dialog``).
+"""

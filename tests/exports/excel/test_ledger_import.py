@@ -1,0 +1,357 @@
+"""Importing an old ledger: a messy one checked row by row, a clean one imported exactly once,
+and files that must be refused without touching the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from deskapp.core.audit import chain as audit
+from deskapp.core.errors import DeskError
+from deskapp.core.ledger.preview import ImportOptions
+from deskapp.core.register import items as register
+from deskapp.core.register.items import ItemData
+from deskapp.core.store.models import AuditEvent, Department, Item
+from deskapp.exports.excel.ledger_import import import_file, preview_file, write_template
+
+TODAY = dt.date(2026, 11, 26)
+HEADERS = ["序号", "索引号", "信息名称", "发文字号", "成文日期", "公开日期", "责任单位", "栏目",
+           "公开方式", "发布渠道", "摘要", "备注"]
+
+
+def counts(db) -> tuple[int, int, int]:
+    with db.session() as s:
+        return (s.scalar(select(func.count()).select_from(Item)),
+                s.scalar(select(func.count()).select_from(AuditEvent)),
+                s.scalar(select(func.count()).select_from(Department)))
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    f = tmp_path / "旧 台账"
+    f.mkdir()
+    return f
+
+
+@pytest.fixture
+def seeded(db, actor):
+    """Departments and one item already in the register."""
+    with db.session() as s:
+        for name in ("党政办", "社会事务办", "城建办"):
+            s.add(Department(name=name))
+        s.flush()
+        register.create_item(s, actor, ItemData(
+            title="已经登记过的信息", kind="工作动态", formed_on=dt.date(2026, 8, 1),
+            published_on=dt.date(2026, 8, 3), status="published", index_no="OLD/2026-00009"), today=TODAY)
+    return db
+
+
+def ledger(path: Path, rows: list[list], headers=HEADERS, title="长安街道2026年政务公开信息台账",
+           merges=(), formulas=()) -> Path:
+    """A ledger as offices keep them: a merged title row, a blank row, then the header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2026年台账"
+    ws.cell(1, 1, title)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    for c, h in enumerate(headers, start=1):
+        ws.cell(3, c, h)
+    for r, row in enumerate(rows, start=4):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+    for ref in merges:
+        ws.merge_cells(ref)
+    for ref, formula in formulas:
+        ws[ref] = formula
+    wb.save(path)
+    return path
+
+
+def row(n, index="", title="", doc="", formed=None, published=None, dept="", cat="", method="",
+        channels="", summary="", note=""):
+    return [n, index, title, doc, formed, published, dept, cat, method, channels, summary, note]
+
+
+MESSY = [
+    row(1, "", "关于调整低保标准的通知", "街政发[2026]3号", "2026-9-3", "2026/09/10", "社会事务办",
+        "社会救助", "主动公开", "网站、微信"),                                              # 4 ok
+    row(2, "LZ/2026-001", "街道召开安全生产会议", "", "2026.9.3", "2026年9月5日", "党政办",
+        "工作动态", "", "公示栏"),                                                          # 5 ok
+    row(3, "", "", "", "2026-9-3"),                                                         # 6 必填为空
+    row(4, "", "日期写错的信息", "", "2026-13-45", "九月三日"),                                # 7 two bad dates
+    row(5, "", "关于调整低保标准的通知", "", "2026-09-03", "2026-09-10"),                     # 8 dup of 4
+    row(6, "", "栏目写错的信息", "", "2026-9-3", "", "党政办", "不存在的栏目"),                  # 9 类别不存在
+    row(7, "", "科室写错的信息", "", "2026-9-3", "", "不存在科"),                              # 10 科室不存在
+    row(8, "LZ/2026-001", "索引号重复的信息", "", "2026-9-4"),                                 # 11 dup index
+    row(9, "OLD/2026-00009", "索引号已在台账中", "", "2026-9-4"),                              # 12 exists
+    row(10, "", "已经登记过的信息", "", "2026-8-1", "2026-8-3"),                               # 13 exists
+    row(11, "", "用公式写日期的信息"),                                                        # 14 formula
+    row(12, "", "发布日期在将来", "", "2026-11-20", "2026-12-30"),                            # 15 future
+    row(13, "", "没有任何日期"),                                                             # 16 必填为空
+    row(14, "", "依申请公开的信息", "", 46268, None, "城建办", "", "依申请公开"),               # 17 serial
+    row(15, "", "合并单元格下的信息", "", dt.datetime(2026, 9, 7, 9, 30), "2026-09-08 10:30",
+        "社会事务办"),                                                                        # 18 ok
+    row(16, "", "合并单元格下的第二条", "", "2026年9月8日", None, None),                        # 19 dept merged
+    [None] * 12,                                                                               # 20 blank
+    row(17, "", "空行之后的信息", "", "20260909", None, "", "政策文件/规范性文件"),               # 21 ok
+]
+EXPECTED = {  # Excel row → (status, [(column, reason)])
+    4: ("ok", []), 5: ("ok", []),
+    6: ("error", [("C", "必填为空")]),
+    7: ("error", [("E", "日期无法识别"), ("F", "日期无法识别")]),
+    8: ("duplicate", [("C", "与第4行重复")]),
+    9: ("error", [("H", "类别不存在")]),
+    10: ("error", [("G", "科室不存在")]),
+    11: ("duplicate", [("B", "与第5行重复")]),
+    12: ("duplicate", [("B", "已存在于台账")]),
+    13: ("duplicate", [("C", "已存在于台账")]),
+    14: ("error", [("E", "单元格是公式，请复制后“选择性粘贴为数值”再导入")]),
+    15: ("error", [("F", "发布日期不能晚于今天")]),
+    16: ("error", [("E", "必填为空")]),
+    17: ("ok", []), 18: ("ok", []), 19: ("ok", []), 21: ("ok", []),
+}
+
+
+@pytest.fixture
+def messy(folder) -> Path:
+    return ledger(folder / "旧台账 2026.xlsx", MESSY, merges=["G18:G19"], formulas=[("E14", "=TODAY()")])
+
+
+def test_messy_ledger_report_row_by_row(seeded, messy):
+    before = counts(seeded)
+    preview = preview_file(seeded, messy, TODAY)
+    assert (preview.sheet, preview.header_row) == ("2026年台账", 3)
+    got = {r.row: (r.status, [(i.column, i.reason) for i in r.issues]) for r in preview.rows}
+    assert got == EXPECTED
+    assert all(i.header == HEADERS[ord(i.column) - 65] for i in preview.issues)
+    assert counts(seeded) == before  # a preview writes nothing
+
+
+def test_bad_rows_block_the_import_by_default(seeded, messy, actor):
+    before = counts(seeded)
+    with pytest.raises(DeskError) as err:
+        import_file(seeded, actor, messy, TODAY)
+    assert "7行有问题" in err.value.message and "未导入任何数据" in err.value.message
+    assert counts(seeded) == before
+
+
+def test_good_rows_only_when_asked(seeded, messy, actor):
+    before = counts(seeded)
+    preview, result = import_file(seeded, actor, messy, TODAY, skip_bad=True)
+    assert (result.imported, result.skipped_bad, result.skipped_duplicates) == (6, 7, 4)
+    with seeded.session() as s:
+        items = {i.source_row: i for i in s.scalars(select(Item).where(Item.source_file != ""))}
+        depts = {d.id: d.name for d in s.scalars(select(Department))}
+        catalogue = {k: (i.catalogue.name if i.catalogue else None) for k, i in items.items()}
+        assert audit.verify_chain(s) is None
+        events = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(7)).all()
+    assert sorted(items) == [4, 5, 17, 18, 19, 21]
+    assert {i.source_file for i in items.values()} == {"旧台账 2026.xlsx"}
+    notice = items[4]
+    assert notice.doc_no == "街政发〔2026〕3号" and notice.formed_on == dt.date(2026, 9, 3)
+    assert notice.status == "published" and notice.published_on == dt.date(2026, 9, 10)
+    assert notice.channels == ["政府网站", "两微一端"] and catalogue[4] == "社会救助"
+    assert notice.due_on is not None and notice.attribute == "active"
+    assert items[5].index_no == "LZ/2026-001" and items[5].kind == "工作动态"
+    assert items[5].channels == ["社区/村公示栏（电子屏）"]
+    assert items[17].formed_on == dt.date(2026, 9, 3) and items[17].attribute == "on_request"
+    assert items[17].status == "draft" and items[17].due_on is None
+    assert items[18].published_on == dt.date(2026, 9, 8)
+    assert depts[items[19].department_id] == "社会事务办"  # merged down from row 18
+    assert items[21].kind == "规范性文件" and items[21].formed_on == dt.date(2026, 9, 9)
+    assigned = [i.index_no for k, i in items.items() if k != 5]
+    assert len(set(assigned)) == 5 and all(n.startswith("DESK/2026-") for n in assigned)
+    assert events[0].action == "import" and events[0].after["imported"] == 6
+    with seeded.engine.connect() as conn:  # stored as audit.record stores: canonical JSON text
+        import json
+
+        from sqlalchemy import text
+
+        stored = [r[0] for r in conn.execute(text("SELECT after FROM audit_event WHERE action='create' "
+                                                  "ORDER BY id DESC LIMIT 6"))]
+    assert all(t == json.dumps(json.loads(t), sort_keys=True) for t in stored)
+    assert [e.action for e in events[1:]] == ["create"] * 6
+    n_items, n_events, _ = counts(seeded)
+    assert (n_items, n_events) == (before[0] + 6, before[1] + 7)
+
+
+def test_clean_ledger_nothing_lost_nothing_doubled(seeded, folder, actor):
+    rows = [row(n, f"QJ/2026-{n:03d}" if n % 2 else "", f"干净台账第{n}条", "", f"2026-{1 + n % 9}-{1 + n % 27}",
+                f"2026-{1 + n % 9}-{2 + n % 27}", "党政办", "工作动态", "主动公开", "政府网站")
+            for n in range(1, 41)]
+    path = ledger(folder / "干净.xlsx", rows)
+    preview, result = import_file(seeded, actor, path, TODAY)
+    assert result.imported == 40 and preview.count("ok") == 40
+    with seeded.session() as s:
+        titles = sorted(s.scalars(select(Item.title).where(Item.source_file == "干净.xlsx")))
+    assert titles == sorted(r[2] for r in rows)
+    again = preview_file(seeded, path, TODAY)
+    assert again.count("duplicate") == 40 and again.count("ok") == 0
+    _, second = import_file(seeded, actor, path, TODAY)
+    assert second.imported == 0
+    with seeded.session() as s:
+        assert s.scalar(select(func.count()).select_from(Item).where(Item.source_file == "干净.xlsx")) == 40
+
+
+def test_new_departments_only_when_allowed(seeded, folder, actor):
+    path = ledger(folder / "新科室.xlsx", [row(1, "", "新科室的信息", "", "2026-9-1", "", "文明办")])
+    assert preview_file(seeded, path, TODAY).count("error") == 1
+    _, result = import_file(seeded, actor, path, TODAY, options=ImportOptions(create_departments=True))
+    assert result.departments_created == ["文明办"] and result.imported == 1
+    with seeded.session() as s:
+        item = s.scalar(select(Item).where(Item.title == "新科室的信息"))
+        assert item.department.name == "文明办"
+
+
+def test_mapping_from_the_wizard(seeded, folder, actor):
+    headers = ["编号", "文件题目（全称）", "日子", "部门"]
+    path = ledger(folder / "怪列名.xlsx", [[1, "列名古怪的信息", "2026-9-1", "党政办"]], headers=headers)
+    with pytest.raises(DeskError):  # nothing recognisable as the header
+        preview_file(seeded, path, TODAY)
+    mapping = {0: None, 1: "title", 2: "formed_on", 3: "department"}
+    with pytest.raises(DeskError) as err:
+        preview_file(seeded, path, TODAY, mapping={0: None, 1: "title", 2: "title"}, header_row=3)
+    assert "只能对应一列" in err.value.message
+    with pytest.raises(DeskError) as err:
+        preview_file(seeded, path, TODAY, mapping={0: None, 1: None, 2: "formed_on"}, header_row=3)
+    assert "没有找到“标题”列" in err.value.message
+    # The wizard names the header row and what each column holds.
+    preview = preview_file(seeded, path, TODAY, mapping=mapping, header_row=3)
+    assert preview.count("ok") == 1 and preview.rows[0].data.formed_on == dt.date(2026, 9, 1)
+    assert preview.rows[0].data.department_id is not None
+    _, result = import_file(seeded, actor, path, TODAY, mapping=mapping, header_row=3)
+    assert result.imported == 1
+
+
+def test_template_has_dropdowns_and_imports_back(seeded, folder, actor):
+    path = write_template(seeded, folder / "导入模板.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    assert wb["选项"].sheet_state == "hidden"
+    lists = {str(dv.sqref)[:1]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    headers = [c.value for c in ws[2]]
+    for name in ("科室", "类别", "信息种类", "公开属性"):
+        letter = openpyxl.utils.get_column_letter(headers.index(name) + 1)
+        assert letter in lists and lists[letter].startswith("'选项'!$"), name
+    options = {c.value for c in wb["选项"]["A"]}
+    assert {"党政办", "社会事务办", "城建办"} <= options
+    ws.append(["", "从模板导入的信息", "", "2026-10-12", "2026-10-13", "党政办", "公告公示/公告", "公告公示",
+               "主动公开", "政府网站"])
+    wb.save(path)
+    _, result = import_file(seeded, actor, path, TODAY)
+    assert result.imported == 1
+    with seeded.session() as s:
+        item = s.scalar(select(Item).where(Item.title == "从模板导入的信息"))
+        assert item.catalogue.name == "公告" and item.kind == "公告公示"
+
+
+# --- files that must be refused ------------------------------------------------------------------
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _entity_bomb(good: Path, path: Path) -> Path:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+    with zipfile.ZipFile(good) as src:
+        members = {n: src.read(n) for n in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    body = members[sheet]
+    start = body.index(b"<worksheet")
+    members[sheet] = bomb + body[start:].replace(b"<sheetData>", b"<sheetData><row r=\"50\"><c r=\"A50\" t=\"inlineStr\"><is><t>&lol3;</t></is></c></row>", 1)
+    return _zip(path, members)
+
+
+def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    good = ledger(folder / "good.xlsx", [row(1, "", "正常信息", "", "2026-9-1")])
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    empty = openpyxl.Workbook()
+    empty.active.title = "空表"
+    empty.save(folder / "空表.xlsx")
+    merged_header = ledger(folder / "合并表头.xlsx", [row(1, "", "信息", "", "2026-9-1")], merges=["E3:F3"])
+    (folder / "假的.xlsx").write_text("这不是工作簿，只是改了扩展名的文本。", encoding="utf-8")
+    (folder / "旧版.xls").write_bytes(ole)
+    (folder / "加密.xlsx").write_bytes(ole)
+    _zip(folder / "不是工作簿.xlsx", {"word/document.xml": b"<w:document/>"})
+    big = io.BytesIO()
+    _zip(folder / "炸弹.xlsx", {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                               "xl/worksheets/sheet1.xml": b"\0" * (60 * 1024 * 1024)})
+    big.close()
+    return {
+        "xls": (folder / "旧版.xls", "另存为 .xlsx"),
+        "encrypted": (folder / "加密.xlsx", "密码"),
+        "not a workbook": (folder / "假的.xlsx", "不是 Excel 工作簿"),
+        "zip without workbook": (folder / "不是工作簿.xlsx", "不是 Excel 工作簿"),
+        "empty sheet": (folder / "空表.xlsx", "是空的"),
+        "merged header": (merged_header, "合并单元格 E3:F3"),
+        "zip bomb": (folder / "炸弹.xlsx", "压缩炸弹"),
+        "entity bomb": (_entity_bomb(good, folder / "实体炸弹.xlsx"), "不安全"),
+        "missing": (folder / "没有这个文件.xlsx", "找不到文件"),
+        "csv": (folder / "台账.csv", "只能导入 .xlsx"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["xls", "encrypted", "not a workbook", "zip without workbook",
+                                  "empty sheet", "merged header", "zip bomb", "entity bomb", "missing", "csv"])
+def test_bad_files_are_refused_and_change_nothing(seeded, folder, actor, kind):
+    (folder / "台账.csv").write_text("标题,发布日期\n信息,2026-9-1\n", encoding="utf-8")
+    path, words = _bad_files(folder)[kind]
+    before = counts(seeded)
+    with pytest.raises(DeskError) as err:
+        import_file(seeded, actor, path, TODAY, skip_bad=True)
+    assert words in err.value.message, err.value.message
+    assert counts(seeded) == before
+
+
+def test_defusedxml_is_what_openpyxl_uses():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML, "install defusedxml: openpyxl must not expand XML entities"
+
+
+def test_fifty_thousand_rows_refused_without_reading_them_all(seeded, folder, actor):
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(["标题", "发布日期"])
+    for n in range(50_000):
+        ws.append([f"第{n}条", "2026-9-1"])
+    path = folder / "五万行.xlsx"
+    wb.save(path)
+    before = counts(seeded)
+    with pytest.raises(DeskError) as err:
+        import_file(seeded, actor, path, TODAY, skip_bad=True)
+    assert "最多导入20000行" in err.value.message
+    assert counts(seeded) == before
+
+
+@pytest.mark.parametrize("value, day", [
+    ("2026-9-3", dt.date(2026, 9, 3)), ("2026/09/03", dt.date(2026, 9, 3)), ("2026.9.3", dt.date(2026, 9, 3)),
+    ("2026年9月3日", dt.date(2026, 9, 3)), (" 2026年9月3日 星期四", dt.date(2026, 9, 3)),
+    ("2026-09-03 10:30:00", dt.date(2026, 9, 3)), (46268, dt.date(2026, 9, 3)), (46268.0, dt.date(2026, 9, 3)),
+    ("46268", dt.date(2026, 9, 3)), (20260903, dt.date(2026, 9, 3)), ("20260903", dt.date(2026, 9, 3)),
+    (dt.datetime(2026, 9, 3, 8, 0), dt.date(2026, 9, 3)), (dt.date(2026, 9, 3), dt.date(2026, 9, 3)),
+    (None, None), ("  ", None),
+])
+def test_dates_in_every_form_clerks_type(value, day):
+    from deskapp.core.ledger.fields import to_date
+
+    assert to_date(value) == (day, True)
+
+
+@pytest.mark.parametrize("value", [2026, 9.3, "2026-2-30", "九月三日", "2026年13月1日", "明天", 99999999])
+def test_dates_that_are_not_dates(value):
+    from deskapp.core.ledger.fields import to_date
+
+    assert to_date(value) == (None, False)
