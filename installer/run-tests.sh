@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # One line: sets up (the first time) and runs the whole test suite. Arguments go to pytest.
+# Without arguments (the full run, as .ci/run does) the code checks run first: ruff (lint),
+# mypy (types) and lint-imports (the layer and feature contracts in pyproject.toml).
 set -euo pipefail
 # poppler-utils: tests render PDFs to check them as a reader would see them.
 export DESKAPP_EXTRA_APT="poppler-utils"
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
+if [ $# -eq 0 ]; then
+  echo "== ruff" >&2
+  "$VENV/bin/ruff" check --no-cache .
+  echo "== mypy" >&2
+  "$VENV/bin/mypy"
+  echo "== lint-imports" >&2
+  "$VENV/bin/lint-imports" --no-cache
+fi
 exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
