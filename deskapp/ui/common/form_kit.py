@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, cast
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -140,13 +140,19 @@ def save_shortcut(widget: QWidget, slot: Callable[[], object]) -> QShortcut:
     return shortcut
 
 
+def from_qdate(qdate: QDate) -> dt.date:
+    """The Python date of a valid QDate. PySide6's stubs declare ``toPython()`` as returning
+    ``object`` (it returns a ``datetime.date``), hence the cast, here and nowhere else."""
+    return cast(dt.date, qdate.toPython())
+
+
 def parse_day(text: str, default_year: Optional[int] = None) -> Optional[dt.date]:
     """What a clerk types: 2027-10-1, 2027年10月1日, 20271001 — or 10-1 / 10.1 / 10月1日 in
     ``default_year``. None when it is no date."""
     m = _MONTH_DAY.match(text) if default_year else None
-    if m:
+    if m and default_year:
         try:
-            return dt.date(default_year, int(m.group(1)), int(m.group(2)))  # type: ignore[arg-type]
+            return dt.date(default_year, int(m.group(1)), int(m.group(2)))
         except ValueError:
             return None
     return parse_date(text)
@@ -241,7 +247,7 @@ class DateField(QWidget):
             self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _picked(self, qdate: QDate) -> None:
-        self.set_date(qdate.toPython())
+        self.set_date(from_qdate(qdate))
         menu = self.button.menu()
         if menu is not None:
             menu.close()

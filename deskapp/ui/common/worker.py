@@ -43,7 +43,8 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from deskapp.ui.common.crash_dialog import report_exception
 
 Progress = tuple[int, int, str]
-JobFunction = Callable[..., Generator[Progress, None, Any]]
+# A generator function yielding Progress and returning its result, or a plain function.
+JobFunction = Callable[..., Generator[Progress, None, Any]] | Callable[..., Any]
 
 _PROGRESS_INTERVAL = 0.05  # seconds: at most ~20 progress updates a second reach the GUI
 
@@ -108,10 +109,11 @@ class Job(QObject):
         self.ctx, self.parent_widget = ctx, parent
         self.result: Any = None
         self.error: Optional[BaseException] = None
-        self.thread = _Thread(fn, args, kwargs)
+        # Not ``self.thread``: that would shadow QObject.thread().
+        self.worker = _Thread(fn, args, kwargs)
         self.dialog = self._make_dialog(parent, title, cancellable)
-        self.thread.progressed.connect(self._on_progress)
-        self.thread.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
     def _make_dialog(self, parent: Optional[QWidget], title: str, cancellable: bool) -> QProgressDialog:
         dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
@@ -128,28 +130,28 @@ class Job(QObject):
     def start(self) -> "Job":
         Job._running.add(self)
         self.dialog.setValue(0)
-        self.thread.start()
+        self.worker.start()
         return self
 
     def cancel(self) -> None:
-        self.thread.cancel_requested = True
+        self.worker.cancel_requested = True
         self.dialog.setLabelText("正在取消…")
 
     def wait(self, ms: int = 60_000) -> bool:
         """Block until the thread ends (tests; closing the window). Signals follow later."""
-        return self.thread.wait(ms)
+        return self.worker.wait(ms)
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
         if self.dialog.maximum() != max(total, 0):
             self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
-        if text and not self.thread.cancel_requested:
+        if text and not self.worker.cancel_requested:
             self.dialog.setLabelText(text)
 
     def _on_finished(self) -> None:
         self.dialog.canceled.disconnect(self.cancel)
         self.dialog.close()
-        kind, value = self.thread.outcome
+        kind, value = self.worker.outcome
         try:
             if kind == "ok":
                 self.result = value
@@ -185,8 +187,8 @@ def run_call(ctx: Any, parent: Optional[QWidget], title: str, fn: Callable[..., 
     """Run plain ``fn(*args, progress=cb, **kwargs)`` in a worker thread; ``cb(done, total)``
     updates the dialog with ``progress_text.format(done=…, total=…)``. Not cancellable."""
     job = Job(ctx, parent, title, fn, args, kwargs, cancellable=False)
-    report = job.thread.report
-    job.thread.kwargs[progress_keyword] = lambda done, total: report(
+    report = job.worker.report
+    job.worker.kwargs[progress_keyword] = lambda done, total: report(
         done, total, progress_text.format(done=done, total=total))
     if on_done is not None:
         job.succeeded.connect(on_done)

@@ -8,7 +8,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
@@ -123,7 +123,7 @@ class AttachmentsPanel(QWidget):
         paths, _filter = QFileDialog.getOpenFileNames(self, "选择要添加的附件")
         self.add_paths(paths)
 
-    def add_paths(self, paths: list[str | Path]) -> None:
+    def add_paths(self, paths: Sequence[str | Path]) -> None:
         problems = []
         for raw in paths:
             path = Path(raw)

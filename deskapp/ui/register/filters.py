@@ -165,7 +165,7 @@ class FilterBar(QWidget):
         for w in widgets:
             w.blockSignals(True)
         for box in widgets[:6]:
-            box.setCurrentIndex(0)  # type: ignore[attr-defined]
+            box.setCurrentIndex(0)
         self.overdue.setChecked(False)
         self.due_soon.setChecked(False)
         self.search.clear()

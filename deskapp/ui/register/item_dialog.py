@@ -16,9 +16,12 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +36,8 @@ from deskapp.core.register.items import ItemData
 from deskapp.core.store.vocab import STATUSES
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.form_kit import ERROR_COLOR, ErrorLabel
+from deskapp.ui.register.interpretation_picker import InterpretationField
+from deskapp.ui.register.item_fields import ChannelChecks, OptionalDateEdit
 from deskapp.ui.register.item_form_view import ItemFormView
 
 DEFAULT_SIZE = QSize(940, 680)
@@ -116,20 +121,20 @@ class ItemDialog(QDialog):
         layout.addWidget(buttons)
 
     def _connect(self) -> None:
-        f = self.form.fields
+        f = self.form.field
         for name in ("formed_on", "changed_on"):
-            f[name].changed.connect(self._update_due)
-        f["attribute"].currentIndexChanged.connect(self._on_attribute)
-        f["catalogue_id"].currentIndexChanged.connect(self._on_catalogue)
-        f["kind"].currentIndexChanged.connect(lambda _i: self.form.sync_enabled(self.read_only))
-        f["doc_no"].editingFinished.connect(self._normalize_doc_no)
-        f["notice_start"].changed.connect(self._notice_inputs_changed)
-        f["notice_days"].valueChanged.connect(self._notice_inputs_changed)
-        f["notice_day_kind"].currentIndexChanged.connect(self._notice_inputs_changed)
-        f["notice_end"].changed.connect(self._notice_end_edited)
+            f(name, OptionalDateEdit).changed.connect(self._update_due)
+        f("attribute", QComboBox).currentIndexChanged.connect(self._on_attribute)
+        f("catalogue_id", QComboBox).currentIndexChanged.connect(self._on_catalogue)
+        f("kind", QComboBox).currentIndexChanged.connect(lambda _i: self.form.sync_enabled(self.read_only))
+        f("doc_no", QLineEdit).editingFinished.connect(self._normalize_doc_no)
+        f("notice_start", OptionalDateEdit).changed.connect(self._notice_inputs_changed)
+        f("notice_days", QSpinBox).valueChanged.connect(self._notice_inputs_changed)
+        f("notice_day_kind", QComboBox).currentIndexChanged.connect(self._notice_inputs_changed)
+        f("notice_end", OptionalDateEdit).changed.connect(self._notice_end_edited)
         self.form.compute_end_button.clicked.connect(lambda: self.compute_notice_end(explicit=True))
         self.form.attachments.changed.connect(self.form.refresh_files_title)
-        f["interpretation_id"].exclude_id = self.item_id
+        f("interpretation_id", InterpretationField).exclude_id = self.item_id
 
     # --- live behaviour ----------------------------------------------------------------------
 
@@ -138,10 +143,10 @@ class ItemDialog(QDialog):
         return self.form.fields[name]
 
     def _normalize_doc_no(self) -> None:
-        edit = self.form.fields["doc_no"]
-        normal = register.normalize_doc_no(edit.text()) or ""  # type: ignore[attr-defined]
-        if normal != edit.text():  # type: ignore[attr-defined]
-            edit.setText(normal)  # type: ignore[attr-defined]
+        edit = self.form.field("doc_no", QLineEdit)
+        normal = register.normalize_doc_no(edit.text()) or ""
+        if normal != edit.text():
+            edit.setText(normal)
 
     def _on_attribute(self, _index: int) -> None:
         self.form.sync_enabled(self.read_only)
@@ -151,15 +156,15 @@ class ItemDialog(QDialog):
         """Pre-tick the entry's channels, unless the user has ticked others by hand."""
         if self._loading:
             return
-        entry_id = self.form.fields["catalogue_id"].currentData()  # type: ignore[attr-defined]
+        entry_id = self.form.field("catalogue_id", QComboBox).currentData()
         new = self._choices.catalogue_entry(entry_id)
         old = self._choices.catalogue_entry(self._prev_catalogue)
         self._prev_catalogue = entry_id
-        checks = self.form.fields["channels"]
-        current = checks.channels()  # type: ignore[attr-defined]
+        checks = self.form.field("channels", ChannelChecks)
+        current = checks.channels()
         untouched = not current or (old is not None and set(current) == set(old.channels))
         if new is not None and new.channels and untouched:
-            checks.set_channels(new.channels)  # type: ignore[attr-defined]
+            checks.set_channels(new.channels)
         self._update_due()
 
     def _update_due(self) -> None:
@@ -194,7 +199,7 @@ class ItemDialog(QDialog):
     def _notice_inputs_changed(self, *_args: object) -> None:
         if self._loading:
             return
-        if self._end_auto or self.form.fields["notice_end"].date() is None:  # type: ignore[attr-defined]
+        if self._end_auto or self.form.field("notice_end", OptionalDateEdit).date() is None:
             self.compute_notice_end(explicit=False)
 
     def _notice_end_edited(self) -> None:
@@ -203,19 +208,19 @@ class ItemDialog(QDialog):
 
     def compute_notice_end(self, explicit: bool = True) -> Optional[dt.date]:
         """公示期 end from its start and days (calendar or working days, setting by default)."""
-        f = self.form.fields
-        start = f["notice_start"].date()  # type: ignore[attr-defined]
+        f = self.form.field
+        start = f("notice_start", OptionalDateEdit).date()
         if start is None:
             if explicit:
                 self.form.errors["notice_start"].show_message("请先填写公示开始日期。")
             return None
         self.form.errors["notice_start"].show_message("")
-        days = f["notice_days"].value() or self._choices.notice_days  # type: ignore[attr-defined]
-        kind = f["notice_day_kind"].currentData() or self._choices.notice_day_kind  # type: ignore[attr-defined]
+        days = f("notice_days", QSpinBox).value() or self._choices.notice_days
+        kind = f("notice_day_kind", QComboBox).currentData() or self._choices.notice_day_kind
         end = item_form.notice_end(self._cal, start, days, kind)
         self._computing_end = True
         try:
-            f["notice_end"].setDate(end)  # type: ignore[attr-defined]
+            f("notice_end", OptionalDateEdit).setDate(end)
         finally:
             self._computing_end = False
         self._end_auto = True

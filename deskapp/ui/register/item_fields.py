@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Callable, Iterable, Optional
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.register.item_form import CatalogueChoice, Choice
-from deskapp.ui.common.form_kit import ERROR_COLOR
+from deskapp.ui.common.form_kit import ERROR_COLOR, from_qdate
 
 _EMPTY_QDATE = QDate(1900, 1, 1)  # only what the edit shows while empty; never a value
 _FILL_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
@@ -81,7 +82,7 @@ class OptionalDateEdit(QWidget):
         self._sync_clear()
 
     def date(self) -> Optional[dt.date]:
-        return None if self._empty else self._edit.date().toPython()
+        return None if self._empty else from_qdate(self._edit.date())
 
     def setDate(self, day: Optional[dt.date]) -> None:  # noqa: N802 (Qt naming)
         before = self.date()
@@ -103,7 +104,7 @@ class OptionalDateEdit(QWidget):
         if self._empty and self.isEnabled():
             kind = event.type()
             if kind == QEvent.Type.MouseButtonPress or (
-                kind == QEvent.Type.KeyPress and event.key() in _FILL_KEYS  # type: ignore[attr-defined]
+                kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in _FILL_KEYS
             ):
                 self.setDate(self._default())
         return False

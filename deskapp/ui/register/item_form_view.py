@@ -8,7 +8,7 @@ the rules themselves are core's.
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+from typing import Any, Optional, TypeVar
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -49,6 +49,10 @@ DATE_FIELDS = ("formed_on", "changed_on", "published_on", "notice_start", "notic
                "posted_on", "removed_on", "valid_from", "valid_until")
 TAB_BASIC, TAB_CONTENT, TAB_PUBLISH, TAB_VALIDITY, TAB_FILES = range(5)
 TAB_TITLES = ["基本信息", "内容", "发布与公示", "效力与解读", "附件"]
+COMBO_FIELDS = ("kind", "catalogue_id", "department_id", "drafter_id", "scope", "attribute",
+                "validity", "notice_day_kind")
+
+W = TypeVar("W", bound=QWidget)
 
 
 def _newlines(text: str) -> str:
@@ -83,8 +87,15 @@ class ItemFormView(QTabWidget):
 
     # --- building ---------------------------------------------------------------------------
 
-    def _add(self, form: QFormLayout, name: str, label: str, widget: QWidget,
-             required: bool = False) -> QWidget:
+    def field(self, name: str, kind: type[W]) -> W:
+        """Field ``name`` as the widget class it was built as: ``fields`` holds every field as
+        a plain QWidget (the error, focus and read-only code needs no more), this says which."""
+        widget = self.fields[name]
+        if not isinstance(widget, kind):
+            raise TypeError(f"field {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
+
+    def _add(self, form: QFormLayout, name: str, label: str, widget: W, required: bool = False) -> W:
         """A row: the label (red * when required), the widget, and its error line below."""
         box = QWidget()
         column = QVBoxLayout(box)
@@ -251,42 +262,41 @@ class ItemFormView(QTabWidget):
     # --- filling and reading ----------------------------------------------------------------
 
     def load(self, data: ItemData, interpretation_label: str = "") -> None:
-        f = self.fields
         for name in TEXT_FIELDS:
-            f[name].setText(getattr(data, name) or "")  # type: ignore[attr-defined]
+            self.field(name, QLineEdit).setText(getattr(data, name) or "")
         for name in PLAIN_FIELDS:
-            f[name].setPlainText(getattr(data, name) or "")  # type: ignore[attr-defined]
+            self.field(name, QPlainTextEdit).setPlainText(getattr(data, name) or "")
         for name in DATE_FIELDS:
-            f[name].setDate(getattr(data, name))  # type: ignore[attr-defined]
-        for name in ("kind", "catalogue_id", "department_id", "drafter_id", "scope", "attribute",
-                     "validity", "notice_day_kind"):
-            select_data(f[name], getattr(data, name))  # type: ignore[arg-type]
-        f["notice_days"].setValue(data.notice_days or 0)  # type: ignore[attr-defined]
-        f["channels"].set_channels(data.channels)  # type: ignore[attr-defined]
-        f["interpretation_id"].set_value(data.interpretation_id, interpretation_label)  # type: ignore[attr-defined]
+            self.field(name, OptionalDateEdit).setDate(getattr(data, name))
+        for name in COMBO_FIELDS:
+            select_data(self.field(name, QComboBox), getattr(data, name))
+        self.field("notice_days", QSpinBox).setValue(data.notice_days or 0)
+        self.field("channels", ChannelChecks).set_channels(data.channels)
+        self.field("interpretation_id", InterpretationField).set_value(data.interpretation_id,
+                                                                       interpretation_label)
 
     def collect(self, base: ItemData) -> ItemData:
         """The fields as entered. A disabled field (validity of a non-normative document,
         the reason of a disclosed item) keeps the value it was opened with."""
-        f = self.fields
-        values: dict[str, object] = {}
+        # Any: keyed by field name, the values cannot be matched to ItemData's field types one
+        # by one; each is what its widget, built for that field above, gives back.
+        values: dict[str, Any] = {}
         for name in TEXT_FIELDS:
-            values[name] = f[name].text()  # type: ignore[attr-defined]
+            values[name] = self.field(name, QLineEdit).text()
         values["doc_no"] = values["doc_no"] or None
         for name in PLAIN_FIELDS:
-            text = f[name].toPlainText()  # type: ignore[attr-defined]
+            text = self.field(name, QPlainTextEdit).toPlainText()
             # The editor turns \r\n (imported text) into \n: unedited text stays as stored.
             stored = getattr(base, name) or ""
             values[name] = stored if text == _newlines(stored) else text
         for name in DATE_FIELDS:
-            values[name] = f[name].date()  # type: ignore[attr-defined]
-        for name in ("catalogue_id", "department_id", "drafter_id", "scope", "attribute",
-                     "notice_day_kind", "validity"):
-            values[name] = f[name].currentData()  # type: ignore[attr-defined]
-        values["kind"] = f["kind"].currentText()  # type: ignore[attr-defined]
-        values["notice_days"] = f["notice_days"].value() or None  # type: ignore[attr-defined]
-        values["channels"] = f["channels"].channels()  # type: ignore[attr-defined]
-        values["interpretation_id"] = f["interpretation_id"].value()  # type: ignore[attr-defined]
+            values[name] = self.field(name, OptionalDateEdit).date()
+        for name in COMBO_FIELDS:
+            values[name] = self.field(name, QComboBox).currentData()
+        values["kind"] = self.field("kind", QComboBox).currentText()
+        values["notice_days"] = self.field("notice_days", QSpinBox).value() or None
+        values["channels"] = self.field("channels", ChannelChecks).channels()
+        values["interpretation_id"] = self.field("interpretation_id", InterpretationField).value()
         if values["kind"] != NORMATIVE_KIND:
             for name in ("validity", "valid_from", "valid_until"):
                 values[name] = getattr(base, name)
@@ -298,15 +308,14 @@ class ItemFormView(QTabWidget):
 
     def sync_enabled(self, read_only: bool) -> None:
         """Fields that only apply to some items are enabled only for those."""
-        f = self.fields
-        kind = f["kind"].currentText()  # type: ignore[attr-defined]
+        kind = self.field("kind", QComboBox).currentText()
         self.validity_box.setEnabled(not read_only and kind == NORMATIVE_KIND)
         self.interpretation_box.setEnabled(not read_only and kind != INTERPRETATION_KIND)
-        withheld = f["attribute"].currentData() == "withheld"  # type: ignore[attr-defined]
-        f["withheld_reason"].setEnabled(withheld and not read_only)
+        withheld = self.field("attribute", QComboBox).currentData() == "withheld"
+        self.fields["withheld_reason"].setEnabled(withheld and not read_only)
 
     def set_read_only(self, read_only: bool) -> None:
-        for name, widget in self.fields.items():
+        for widget in self.fields.values():
             if isinstance(widget, (QLineEdit, QPlainTextEdit)):
                 widget.setReadOnly(read_only)  # still readable, selectable and scrollable
             else:

@@ -38,6 +38,7 @@ from deskapp.core.register.query import ItemRow, Register
 from deskapp.core.review import workflow
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.crash_dialog import report_exception
+from deskapp.ui.common.form_kit import from_qdate
 from deskapp.ui.register.filters import FilterBar
 from deskapp.ui.register.model import COLUMNS, DEFAULT_SORT, RegisterModel
 
@@ -70,7 +71,7 @@ def ask_change_date(parent: QWidget, title: str, today: dt.date) -> Optional[dt.
     form.addRow(buttons)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return date_edit.date().toPython()
+    return from_qdate(date_edit.date())
 
 
 def item_dialog_class() -> Any:

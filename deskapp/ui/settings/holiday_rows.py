@@ -26,6 +26,7 @@ from deskapp.ui.common.form_kit import (
     PICKER_STYLE,
     DateField,
     chinese_calendar,
+    from_qdate,
     parse_day,
 )
 
@@ -184,7 +185,7 @@ class MakeupField(QWidget):
         self.changed.emit()
 
     def _picked(self, qdate: QDate) -> None:
-        day = qdate.toPython()
+        day = from_qdate(qdate)
         if day not in self.dates():
             self.edit.setText("、".join([*self.tokens(), day.isoformat()]))
         menu = self.button.menu()

@@ -44,7 +44,7 @@ def test_job_runs_off_the_gui_thread_and_returns_its_result(qtbot, messages):
 def test_last_progress_reaches_the_dialog(qtbot, messages):
     job = Job(Ctx(messages), None, "计数", counting, (3, []), {}, cancellable=True)
     seen: list[tuple[int, int, str]] = []
-    job.thread.progressed.connect(lambda *a: seen.append((job.dialog.value(), job.dialog.maximum(),
+    job.worker.progressed.connect(lambda *a: seen.append((job.dialog.value(), job.dialog.maximum(),
                                                           job.dialog.labelText())))
     with qtbot.waitSignal(job.finished, timeout=5000):
         job.start()
@@ -109,7 +109,7 @@ def test_run_call_passes_a_progress_callback(qtbot, messages):
 
     job = run_call(Ctx(messages), None, "生成", plain, 4, progress_text="已生成 {done}/{total}")
     texts: list[str] = []
-    job.thread.progressed.connect(lambda d, t, x: texts.append(x))
+    job.worker.progressed.connect(lambda d, t, x: texts.append(x))
     with qtbot.waitSignal(job.succeeded, timeout=5000) as blocker:
         pass
     assert blocker.args == ["完成"]
