@@ -431,3 +431,113 @@ class BoardIssue(Base):
 
 __all__ += ["BoardIssue"]
 # === end of noticeboard =======================================================================
+
+
+# === 依申请公开: requests, their history, 复议/诉讼 (issue 11) =====================================
+# Codes and labels are in deskapp.core.requests.vocab; the statutory clock in
+# deskapp.core.requests.clock. due_on / due_provisional / step are derived from the dates and
+# stored so the lazy table can filter and sort in SQL; every action recomputes them.
+
+
+class InfoRequest(Base):
+    """One application for government information (政府信息公开申请)."""
+
+    __tablename__ = "info_request"
+    __table_args__ = (
+        Index("ix_info_request_year_serial", "year", "serial", unique=True),
+        Index("ix_info_request_step_due", "step", "due_on"),
+        Index("ix_info_request_received", "received_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()  # the received date's year: the number's sequence
+    serial: Mapped[int] = mapped_column()
+    number: Mapped[str] = mapped_column(String(80), unique=True)  # 申请编号
+    applicant_type: Mapped[str] = mapped_column(String(12))  # person/business/research/…
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str] = mapped_column(String(40), default="")  # 证件号, shown masked
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    channel: Mapped[str] = mapped_column(String(12))  # in_person/post/letter/online/fax/email
+    received_on: Mapped[dt.date] = mapped_column(Date)  # Art. 31, entered
+    content: Mapped[str] = mapped_column(Text, default="")  # 申请内容
+    form_wanted: Mapped[str] = mapped_column(String(12), default="paper")  # paper/electronic
+    delivery: Mapped[str] = mapped_column(String(12), default="post")  # post/pickup/email
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"), index=True)
+    supplement_notice_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # 补正告知
+    supplement_missing: Mapped[str] = mapped_column(Text, default="")
+    supplement_days: Mapped[Optional[int]] = mapped_column()  # working days given to supplement
+    supplement_received_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    extension_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # 延期
+    extension_approver: Mapped[str] = mapped_column(String(50), default="")
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    fee_cents: Mapped[Optional[int]] = mapped_column()  # 信息处理费, in fen
+    fee_notice_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    fee_paid_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    outcome: Mapped[Optional[str]] = mapped_column(String(12), index=True)  # requests.vocab.OUTCOMES
+    reply_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    reply_delivery: Mapped[Optional[str]] = mapped_column(String(12))
+    withdrawn_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    carried_over_from_year: Mapped[Optional[int]] = mapped_column()
+    step: Mapped[str] = mapped_column(String(12), default="registered")  # derived
+    due_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # derived (clock)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    department: Mapped[Optional[Department]] = relationship()
+
+
+class RequestConsultation(Base):
+    """A third-party consultation (征求第三方意见, Art. 32): it pauses the request's clock."""
+
+    __tablename__ = "request_consultation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("info_request.id", ondelete="CASCADE"), index=True)
+    third_party: Mapped[str] = mapped_column(String(200))
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    answered_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RequestEvent(Base):
+    """One step of a request's history: what happened on which day, and each letter produced."""
+
+    __tablename__ = "request_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("info_request.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # requests.vocab.EVENT_KINDS
+    day: Mapped[dt.date] = mapped_column(Date)  # the date of the step itself
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # when it was recorded
+    actor_name: Mapped[str] = mapped_column(String(50), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    letter_kind: Mapped[Optional[str]] = mapped_column(String(20))  # a letter produced
+
+
+class Appeal(Base):
+    """A 行政复议 or 行政诉讼 about the office's disclosure work (annual report section 四)."""
+
+    __tablename__ = "appeal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # review/suit_direct/suit_after_review
+    request_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("info_request.id", ondelete="SET NULL"), index=True)
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(String(200), default="")  # 复议机关 / 法院
+    result: Mapped[str] = mapped_column(String(12), default="pending")  # upheld/corrected/other/pending
+    result_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+__all__ += ["InfoRequest", "RequestConsultation", "RequestEvent", "Appeal"]
+# === end of 依申请公开 ===========================================================================
