@@ -149,13 +149,13 @@ class CatalogueDialog(QDialog):
                 holder.addChild(item)
         self.tree.expandAll()
         self.tree.blockSignals(False)
-        item = self._item_of(keep) if keep is not None else None
-        if item is not None:
-            self.tree.setCurrentItem(item)
+        kept = self._item_of(keep) if keep is not None else None
+        if keep is not None and kept is not None:
+            self.tree.setCurrentItem(kept)
             self._show_entry(keep)
-        elif self.tree.topLevelItemCount():  # what was shown is hidden now
+        elif (first := self.tree.topLevelItem(0)) is not None:  # what was shown is hidden now
             self.current_id = None
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+            self.tree.setCurrentItem(first)
         self._sync_buttons()
 
     def _toggle_inactive(self, on: bool) -> None:
@@ -181,8 +181,10 @@ class CatalogueDialog(QDialog):
         items = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
+            if top is None:  # never within topLevelItemCount(); the stub allows it
+                continue
             items.append(top)
-            items += [top.child(j) for j in range(top.childCount())]
+            items += [child for j in range(top.childCount()) if (child := top.child(j)) is not None]
         return items
 
     def select(self, entry_id: int) -> None:
@@ -195,7 +197,7 @@ class CatalogueDialog(QDialog):
             return
         if self.dirty and not self._may_discard():
             self.tree.blockSignals(True)
-            self.tree.setCurrentItem(previous)
+            self.tree.setCurrentItem(previous)  # type: ignore[arg-type]  # Qt takes None (no item); the stub omits it
             self.tree.blockSignals(False)
             return
         self._show_entry(current.data(0, ID_ROLE))

@@ -122,8 +122,9 @@ class OperatorDialog(QDialog):
             item.setHidden(bool(needle) and needle not in item.text())
         current = self.list.currentItem()
         if current is None or current.isHidden():
-            visible = next((self.list.item(i) for i in range(self.list.count()) if not self.list.item(i).isHidden()), None)
-            self.list.setCurrentItem(visible)
+            visible = next((self.list.item(i) for i in range(self.list.count())
+                            if not self.list.item(i).isHidden()), None)
+            self.list.setCurrentItem(visible)  # type: ignore[arg-type]  # Qt takes None (no item); the stub omits it
 
     def accept(self) -> None:
         try:

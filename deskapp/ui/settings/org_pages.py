@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from deskapp.core.errors import DeskError
 from deskapp.core.register import org, people
@@ -60,7 +61,7 @@ class EditDialog(QDialog):
         layout.addWidget(self.errors.general)
         layout.addWidget(buttons)
 
-    def store(self, session: object) -> None:  # pragma: no cover - every subclass has one
+    def store(self, session: Session) -> None:  # pragma: no cover - every subclass has one
         raise NotImplementedError
 
     def save(self) -> None:
@@ -95,11 +96,11 @@ class DepartmentDialog(EditDialog):
         return org.DepartmentData(self.name.text(), self.kind.currentData(), self.sort_order.value(),
                                   self.row.active if self.row else True)
 
-    def store(self, session: object) -> None:
+    def store(self, session: Session) -> None:
         if self.row is None:
-            self.saved = org.create_department(session, self.ctx.actor, self.data())  # type: ignore[arg-type]
+            self.saved = org.create_department(session, self.ctx.actor, self.data())
         else:
-            self.saved = org.update_department(session, self.ctx.actor, self.row.id, self.data())  # type: ignore[arg-type]
+            self.saved = org.update_department(session, self.ctx.actor, self.row.id, self.data())
 
 
 class PersonDialog(EditDialog):
@@ -134,11 +135,11 @@ class PersonDialog(EditDialog):
         return people.PersonData(self.name.text(), self.department.currentData(), self.roles.checked(),
                                  self.title.text(), self.phone.text(), self.active.isChecked())
 
-    def store(self, session: object) -> None:
+    def store(self, session: Session) -> None:
         if self.row is None:
-            self.saved = people.create_person(session, self.ctx.actor, self.data())  # type: ignore[arg-type]
+            self.saved = people.create_person(session, self.ctx.actor, self.data())
         else:
-            self.saved = people.update_person(session, self.ctx.actor, self.row.id, self.data())  # type: ignore[arg-type]
+            self.saved = people.update_person(session, self.ctx.actor, self.row.id, self.data())
 
 
 class RowsPage(QWidget, Generic[Row]):
@@ -274,7 +275,7 @@ class RowsPage(QWidget, Generic[Row]):
         if row is not None and self._run(lambda s: self.set_active(s, row, True)):
             self._done(row.id)
 
-    def _run(self, action: Callable[[object], object]) -> bool:
+    def _run(self, action: Callable[[Session], object]) -> bool:
         """One action in one transaction; a refusal (say, stopping oneself) in a message box."""
         try:
             with self.ctx.db.session() as s:
@@ -284,10 +285,10 @@ class RowsPage(QWidget, Generic[Row]):
             return False
         return True
 
-    def remove_row(self, session: object, row: Row) -> str:  # pragma: no cover
+    def remove_row(self, session: Session, row: Row) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    def set_active(self, session: object, row: Row, active: bool) -> object:  # pragma: no cover
+    def set_active(self, session: Session, row: Row, active: bool) -> object:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -310,11 +311,11 @@ class DepartmentsPage(RowsPage[org.DepartmentRow]):
     def dialog(self, row: Optional[org.DepartmentRow]) -> DepartmentDialog:
         return DepartmentDialog(self.ctx, row, self)
 
-    def remove_row(self, session: object, row: org.DepartmentRow) -> str:
-        return org.remove_department(session, self.ctx.actor, row.id)  # type: ignore[arg-type]
+    def remove_row(self, session: Session, row: org.DepartmentRow) -> str:
+        return org.remove_department(session, self.ctx.actor, row.id)
 
-    def set_active(self, session: object, row: org.DepartmentRow, active: bool) -> object:
-        return org.set_department_active(session, self.ctx.actor, row.id, active)  # type: ignore[arg-type]
+    def set_active(self, session: Session, row: org.DepartmentRow, active: bool) -> object:
+        return org.set_department_active(session, self.ctx.actor, row.id, active)
 
 
 class PeoplePage(RowsPage[people.PersonRow]):
@@ -332,11 +333,11 @@ class PeoplePage(RowsPage[people.PersonRow]):
     def dialog(self, row: Optional[people.PersonRow]) -> PersonDialog:
         return PersonDialog(self.ctx, row, self)
 
-    def remove_row(self, session: object, row: people.PersonRow) -> str:
-        return people.remove_person(session, self.ctx.actor, row.id)  # type: ignore[arg-type]
+    def remove_row(self, session: Session, row: people.PersonRow) -> str:
+        return people.remove_person(session, self.ctx.actor, row.id)
 
-    def set_active(self, session: object, row: people.PersonRow, active: bool) -> object:
-        return people.set_person_active(session, self.ctx.actor, row.id, active)  # type: ignore[arg-type]
+    def set_active(self, session: Session, row: people.PersonRow, active: bool) -> object:
+        return people.set_person_active(session, self.ctx.actor, row.id, active)
 
 
 __all__ = ["DepartmentsPage", "PeoplePage", "DepartmentDialog", "PersonDialog"]
