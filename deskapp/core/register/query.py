@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Protocol, Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -21,6 +21,48 @@ from deskapp.core.store.models import CatalogueEntry, Department, Item
 from deskapp.core.store.vocab import ATTRIBUTES, STATUSES
 
 UNPUBLISHED = ("draft", "in_review", "returned", "approved")
+
+
+class ItemFields(Protocol):
+    """What :meth:`ItemRow.build` reads: an :class:`Item`, or a light row of just these
+    columns (the register export reads them without loading ORM objects)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def index_no(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def doc_no(self) -> Optional[str]: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def attribute(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def formed_on(self) -> dt.date: ...
+    @property
+    def changed_on(self) -> Optional[dt.date]: ...
+    @property
+    def due_on(self) -> Optional[dt.date]: ...
+    @property
+    def due_provisional(self) -> Optional[bool]: ...
+    @property
+    def published_on(self) -> Optional[dt.date]: ...
+    @property
+    def notice_start(self) -> Optional[dt.date]: ...
+    @property
+    def notice_end(self) -> Optional[dt.date]: ...
+    @property
+    def posted_on(self) -> Optional[dt.date]: ...
+    @property
+    def removed_on(self) -> Optional[dt.date]: ...
+    @property
+    def channels(self) -> Optional[Sequence[str]]: ...
+    @property
+    def version(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -221,7 +263,7 @@ class ItemRow:
     privacy_note: str = ""
 
     @classmethod
-    def build(cls, item: Item, category: Optional[str], department: Optional[str],
+    def build(cls, item: ItemFields, category: Optional[str], department: Optional[str],
               today: dt.date, soon_limit: dt.date, privacy_notes: bool = True) -> "ItemRow":
         unpublished = item.published_on is None and item.status in UNPUBLISHED
         overdue, late_days = False, 0

@@ -16,6 +16,7 @@ from deskapp.core.review.history import HistoryRow
 from deskapp.exports.excel.output import atomic_output
 from deskapp.exports.excel.style import (
     Col,
+    first_sheet,
     header_row,
     print_setup,
     put,
@@ -40,7 +41,7 @@ COLUMNS = [
 def write_history(rows: Sequence[HistoryRow], path: str | os.PathLike[str], title: str = "操作记录",
                   note: str = "") -> Path:
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "操作记录"
     first = title_rows(ws, title, note or f"共 {len(rows)} 条", len(COLUMNS))
     header_row(ws, first, COLUMNS)

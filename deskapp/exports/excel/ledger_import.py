@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Generator, Optional
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from deskapp.core.audit.chain import Actor
@@ -31,6 +33,7 @@ from deskapp.exports.excel.style import (
     NOTE_FONT,
     TITLE_FONT,
     Col,
+    first_sheet,
     print_setup,
     put,
     set_widths,
@@ -59,7 +62,8 @@ def import_file(db: Database, actor: Actor, path: str | os.PathLike[str],
         try:
             next(gen)
         except StopIteration as stop:
-            return stop.value
+            outcome: tuple[Preview, ImportResult] = stop.value  # import_job's return value
+            return outcome
 
 
 def import_job(db: Database, actor: Actor, path: str | os.PathLike[str],
@@ -114,7 +118,7 @@ def write_template(db: Database, path: str | os.PathLike[str]) -> Path:
     """An empty ledger with dropdowns for 科室, 类别 (the catalogue), 信息种类, 公开属性, 渠道."""
     choices = _choices(db)
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "台账"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_COLS))
     put(ws, 1, 1, "政务公开信息台账（导入模板）", "center", font=TITLE_FONT, border=False)
@@ -136,20 +140,20 @@ def write_template(db: Database, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def _dropdowns(wb: Workbook, ws, choices: dict[str, list[str]]) -> None:  # type: ignore[no-untyped-def]
+def _dropdowns(wb: Workbook, ws: Worksheet, choices: dict[str, list[str]]) -> None:
     """Lists longer than Excel's 255-character inline limit live on a hidden sheet."""
     lists = wb.create_sheet("选项")
     lists.sheet_state = "hidden"
     headers = [c.header for c in TEMPLATE_COLS]
     for n, (name, values) in enumerate(choices.items(), start=1):
-        letter = lists.cell(1, n).column_letter
+        letter = get_column_letter(n)
         lists.cell(1, n, name)
         for r, value in enumerate(values, start=2):
             cell = lists.cell(r, n, value)
             cell.data_type = "s"
         if not values:
             continue
-        target = ws.cell(2, headers.index(name) + 1).column_letter
+        target = get_column_letter(headers.index(name) + 1)
         dv = DataValidation(type="list", formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
                             allow_blank=True, showErrorMessage=name not in ("公开渠道", "科室"))
         dv.error, dv.errorTitle = f"请从下拉列表中选择{name}。", "输入有误"

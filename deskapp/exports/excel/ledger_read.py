@@ -13,7 +13,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 from xml.etree import ElementTree
 
 import defusedxml
@@ -144,7 +144,8 @@ def _rows(ws: Any, path: Path) -> list[LedgerRow]:
     out: list[LedgerRow] = []
     filled = 0
     for row_no, cells in enumerate(ws.iter_rows(), start=1):  # every row from 1, gaps filled
-        values, formulas = [], set()
+        values: list[Any] = []
+        formulas: set[int] = set()
         for i, cell in enumerate(cells):
             if getattr(cell, "data_type", None) == "f":
                 formulas.add(i)
@@ -165,7 +166,9 @@ def _merged(wb: Any, ws: Any) -> list[tuple[int, int, int, int]]:
     data = wb._archive.read(ws._worksheet_path)
     out = []
     for ref in _MERGE.findall(data):
-        c1, r1, c2, r2 = range_boundaries(ref.decode("ascii"))
+        # _MERGE matches cell references only ("A1", "A1:C3"), never whole rows or columns,
+        # so every bound is a number (range_boundaries is typed for "A:C" too).
+        c1, r1, c2, r2 = cast(tuple[int, int, int, int], range_boundaries(ref.decode("ascii")))
         out.append((r1, c1, r2, c2))
     return out
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import namedtuple
-from typing import Callable, Generator, Iterable, Iterator, Optional
+from typing import Callable, Generator, Iterable, Iterator, NamedTuple, Optional
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -28,7 +27,7 @@ from deskapp.core.store.models import CatalogueEntry, Department, Item
 from deskapp.core.store.vocab import ATTRIBUTES, STATUSES
 from deskapp.exports.excel.output import atomic_output, check_target
 from deskapp.exports.excel.sheetstream import StreamedSheet, splice
-from deskapp.exports.excel.style import Col, header_row, print_setup, set_widths, title_rows
+from deskapp.exports.excel.style import Col, first_sheet, header_row, print_setup, set_widths, title_rows
 
 PAGE = 1000
 HEADER_ROW = 3
@@ -66,7 +65,8 @@ def export_rows(rows: Iterable[ItemRow], path: str | os.PathLike[str],
         try:
             done, of, _ = next(gen)
         except StopIteration as stop:
-            return stop.value
+            count: int = stop.value  # _write's return value
+            return count
         if progress is not None:
             progress(done, of)
 
@@ -76,7 +76,7 @@ def _write(rows: Iterable[ItemRow], path: str | os.PathLike[str], total: int, ti
     target = check_target(path)
     with atomic_output(target) as folder:
         wb = Workbook()
-        ws = wb.active
+        ws = first_sheet(wb)
         ws.title = "台账"
         title_rows(ws, title, note or f"导出日期：{chinese_date(dt.date.today())}", len(COLS))
         header_row(ws, HEADER_ROW, COLS)
@@ -147,13 +147,35 @@ def export_register_job(db: Database, path: str | os.PathLike[str], f: ItemFilte
     return (yield from _write(_pages(register, ids), path, len(ids), f"{org}政务公开信息台账", note))
 
 
-# The columns ItemRow.build reads: a light row (no 内容 text, no ORM object) is enough for it,
-# so the export reuses the register's own overdue / due-soon rule at a fraction of the cost.
-_ROW_COLUMNS = [Item.id, Item.index_no, Item.title, Item.doc_no, Item.kind, Item.attribute,
-                Item.status, Item.formed_on, Item.changed_on, Item.due_on, Item.due_provisional,
-                Item.published_on, Item.notice_start, Item.notice_end, Item.posted_on,
-                Item.removed_on, Item.channels, Item.version]
-_Light = namedtuple("_Light", [c.key for c in _ROW_COLUMNS] + ["category_name", "department_name"])
+class _Light(NamedTuple):
+    """The columns ItemRow.build reads (query.ItemFields) and the two names: a light row (no
+    内容 text, no ORM object) is enough for it, so the export reuses the register's own
+    overdue / due-soon rule at a fraction of the cost."""
+
+    id: int
+    index_no: str
+    title: str
+    doc_no: Optional[str]
+    kind: str
+    attribute: str
+    status: str
+    formed_on: dt.date
+    changed_on: Optional[dt.date]
+    due_on: Optional[dt.date]
+    due_provisional: bool
+    published_on: Optional[dt.date]
+    notice_start: Optional[dt.date]
+    notice_end: Optional[dt.date]
+    posted_on: Optional[dt.date]
+    removed_on: Optional[dt.date]
+    channels: list[str]
+    version: int
+    category_name: Optional[str]
+    department_name: Optional[str]
+
+
+# Item's columns in _Light's order (all its fields but the two names).
+_ROW_COLUMNS = [getattr(Item, name) for name in _Light._fields[:-2]]
 
 
 def _pages(register: Register, ids: list[int]) -> Iterator[ItemRow]:
@@ -169,6 +191,6 @@ def _pages(register: Register, ids: list[int]) -> Iterator[ItemRow]:
                 .where(Item.id.in_(page)))
         with register.db.session() as s:
             rows = [_Light._make(r) for r in s.execute(stmt)]  # plain attributes: cheap to read
-        found = {r.id: ItemRow.build(r, r.category_name, r.department_name, register.today, soon)  # type: ignore[arg-type]
+        found = {r.id: ItemRow.build(r, r.category_name, r.department_name, register.today, soon)
                  for r in rows}
         yield from (found[i] for i in page if i in found)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, cast
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"  # WPS's and Excel's default Chinese font; LibreOffice falls back sensibly
@@ -33,6 +36,13 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center")
 WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The sheet a new workbook starts with. openpyxl's stubs type ``Workbook.active`` as any
+    kind of sheet or None (None once every sheet is removed); a fresh ``Workbook()`` always
+    has exactly one Worksheet, and it is the active one."""
+    return cast(Worksheet, wb.active)  # see above: never None, never a chartsheet here
 
 
 @dataclass(frozen=True)
@@ -185,13 +195,17 @@ def print_setup(ws: Worksheet, header_rows: int, landscape: bool, filter_ref: Op
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl's stubs type these parts as optional (the XML may omit them), but a sheet
+    # openpyxl creates always has them: WorksheetProperties() and HeaderFooter() fill them in.
+    setup_pr = cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr)
+    footer = cast(HeaderFooterItem, ws.oddFooter)
+    setup_pr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top, ws.page_margins.bottom = 0.7, 0.7
     ws.print_title_rows = f"1:{header_rows}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
+    footer.center.text = "第 &P 页，共 &N 页"
+    footer.center.font = FONT_NAME
     ws.freeze_panes = f"A{header_rows + 1}"  # a string: creating the cell would add a row
     if filter_ref:
         ws.auto_filter.ref = filter_ref

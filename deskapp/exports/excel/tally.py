@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Generator, Optional
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from deskapp.core.calendar.dates import chinese_date
@@ -31,6 +32,7 @@ from deskapp.core.store.db import Database
 from deskapp.exports.excel import tally_sheets as sheets
 from deskapp.exports.excel.output import atomic_output, check_target
 from deskapp.exports.excel.sheetstream import StreamedSheet, splice
+from deskapp.exports.excel.style import first_sheet
 
 Progress = tuple[int, int, str]
 STEP_ROWS = 1000  # detail rows between two progress reports
@@ -111,7 +113,8 @@ def write_tally(db: Database, year: int, quarter: int, path: str | os.PathLike[s
         total = n_detail + 4 * STEP_ROWS
         with atomic_output(target) as folder:
             wb = Workbook()
-            front = [wb.active, wb.create_sheet("分类统计"), wb.create_sheet("科室统计"), wb.create_sheet("渠道统计")]
+            front = [first_sheet(wb), wb.create_sheet("分类统计"), wb.create_sheet("科室统计"),
+                     wb.create_sheet("渠道统计")]
             detail = sheets.detail_sheet(wb, head, folder)
             for n, row in enumerate(tally_tables.detail_rows(s, period, cal), start=1):
                 detail.add(sheets.detail_values(n, row))
@@ -135,11 +138,14 @@ def write_tally(db: Database, year: int, quarter: int, path: str | os.PathLike[s
 
 
 def _agrees(qf: QuarterFigures, detail: int, late: int) -> bool:
+    late_published, overdue = qf.value("late_published"), qf.value("overdue_unpublished")
+    # Counts are None only for a period not yet started; the tallied quarter has started.
     return (qf.value("published_total") == detail
-            and qf.value("late_published") + qf.value("overdue_unpublished") == late)
+            and late_published is not None and overdue is not None
+            and late_published + overdue == late)
 
 
-def _front(front: list, head: tuple[str, str], c: _Counted) -> None:  # type: ignore[type-arg]
+def _front(front: list[Worksheet], head: tuple[str, str], c: _Counted) -> None:
     summary, categories, departments, channels = front
     sheets.summary(summary, head, c.figures, tally_tables.by_group(c.categories))
     sheets.categories(categories, head, c.figures, c.categories)

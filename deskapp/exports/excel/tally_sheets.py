@@ -246,9 +246,9 @@ def changes_sheet(ws: Worksheet, head: Heading, changes: ReportChanges) -> None:
                  title=f"{head[0]}·上报后变更（{info.label}已于{chinese_date(info.reported_on)}上报）")
     for n, v in enumerate(values, start=HEADER_ROW + 1):
         if v[5]:
-            for c in (3, 4, 5):
-                if not isinstance(ws.cell(n, c).value, str):
-                    ws.cell(n, c).number_format = "0.0%"
+            for col in (3, 4, 5):
+                if not isinstance(ws.cell(n, col).value, str):
+                    ws.cell(n, col).number_format = "0.0%"
     r = last + 2
     put(ws, r, 1, "计入本季度的信息发生的变化", font=HEADER_FONT, border=False)
     item_cols = [Col("索引号"), Col("标题", "wrap"), Col("发布日期", "date"), Col("状态", "center"),
@@ -256,9 +256,9 @@ def changes_sheet(ws: Worksheet, head: Heading, changes: ReportChanges) -> None:
     header_row(ws, r + 1, item_cols)
     item_rows = [[item.index_no, item.title, item.published_on, item.status, item.change]
                  for item in changes.items]
-    for n, values in enumerate(item_rows, start=r + 2):
-        for c, value in enumerate(values, start=1):
-            put(ws, n, c, value, item_cols[c - 1].kind)
+    for n, item_values in enumerate(item_rows, start=r + 2):
+        for col, value in enumerate(item_values, start=1):
+            put(ws, n, col, value, item_cols[col - 1].kind)
     if not changes.items:
         put(ws, r + 2, 1, "无", border=False)
     _fit_item_list(ws, r + 2, item_cols, item_rows)
