@@ -13,10 +13,13 @@ from typing import Optional, Sequence
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog
+from sqlalchemy.orm import Session
 
+from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError
 from deskapp.core.review import workflow
-from deskapp.core.review.queue import DRAFTS
+from deskapp.core.review.detail import ItemDetail
+from deskapp.core.review.queue import DRAFTS, QueueRow
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.review.dialogs import PaperDialog, PaperInput, PublishDialog, PublishInput, Signature, SignDialog
 from deskapp.ui.review.host import ReviewHost
@@ -81,11 +84,11 @@ class ReviewActions:
                            sig.password, sig.opinion, self._today())
         self._done(out)
 
-    def _approve_batch(self, rows: list) -> None:  # type: ignore[type-arg]
+    def _approve_batch(self, rows: list[QueueRow]) -> None:
         common = set(rows[0].decider_ids)
         for r in rows[1:]:
             common &= set(r.decider_ids)
-        names = dict(zip(rows[0].decider_ids, rows[0].deciders))
+        names = dict(zip(rows[0].decider_ids, rows[0].deciders, strict=True))
         signers = [(pid, names[pid]) for pid in rows[0].decider_ids if pid in common]
         if not signers:
             self.ctx.messages.warn(self.tab, "所选信息没有同一位可以签批的审批人，请按审核步骤分别选择后再批量同意。")
@@ -181,14 +184,14 @@ class ReviewActions:
         self.open_file(str(path))
 
     # --- helpers ---------------------------------------------------------------------------
-    def _single_in_review(self):  # type: ignore[no-untyped-def]
+    def _single_in_review(self) -> Optional[ItemDetail]:
         rows = self.tab.selected_rows()
         if len(rows) != 1 or rows[0].status != "in_review" or self.ctx.read_only:
             return None
         detail = self.tab.detail
         return None if detail is None or self._blocked(detail) else detail
 
-    def _blocked(self, detail) -> bool:  # type: ignore[no-untyped-def]
+    def _blocked(self, detail: ItemDetail) -> bool:
         """A step nobody active may decide: say so (and what to do) rather than open a
         dialog with no one to choose."""
         if detail.current_step is None or detail.current_deciders:
@@ -203,5 +206,6 @@ class ReviewActions:
             self.tab.select_items([outcome.item_id])
 
 
-def _submit_all(session, actor, items, today):  # type: ignore[no-untyped-def]
+def _submit_all(session: Session, actor: Actor, items: list[tuple[int, int]],
+                today: dt.date) -> list[workflow.Outcome]:
     return [workflow.submit(session, actor, item_id, version, today) for item_id, version in items]

@@ -43,7 +43,7 @@ def pydate(value: QDate) -> dt.date:
 
 
 
-def signer_combo(signers: list[tuple[int, str]], default_id: Optional[int] = None) -> QComboBox:
+def signer_combo(signers: Sequence[tuple[int, str]], default_id: Optional[int] = None) -> QComboBox:
     """The people who may sign, each with their id as item data; ``default_id`` preselected."""
     combo = QComboBox()
     for pid, name in signers:
@@ -170,7 +170,8 @@ class PaperDialog(_Base):
         self.finish(layout, "录入")
 
     def choose_scan(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择审批单扫描件", "", "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择审批单扫描件", "",
+                                              "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
         if path:
             self.scan.setText(path)
 

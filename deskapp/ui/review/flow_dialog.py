@@ -7,7 +7,7 @@ The lead adds it to the 设置 menu: ``ReviewFlowDialog(ctx, parent).exec()``.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from deskapp.core.errors import DeskError
 from deskapp.core.review import flow as review_flow
@@ -270,10 +271,11 @@ class ReviewFlowDialog(QDialog):
 
     def clear_password(self) -> None:
         pid = self.pw_person.currentData()
-        if pid is not None and self.ctx.messages.confirm(self, f"清除{self.pw_person.currentText()}的签批密码？清除后其不能在线签批。"):
+        question = f"清除{self.pw_person.currentText()}的签批密码？清除后其不能在线签批。"
+        if pid is not None and self.ctx.messages.confirm(self, question):
             self._password_action(lambda s: passwords.clear_password(s, self.ctx.actor, pid), "签批密码已清除。")
 
-    def _password_action(self, fn, done: str) -> None:  # type: ignore[no-untyped-def]
+    def _password_action(self, fn: Callable[[Session], object], done: str) -> None:
         try:
             with self.ctx.db.session() as s:
                 fn(s)

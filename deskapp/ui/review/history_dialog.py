@@ -169,7 +169,8 @@ class HistoryDialog(QDialog):
         from deskapp.exports.excel.audit_log import write_history
 
         try:
-            write_history(self.model.rows, path, note=f"{self.count.text()}；导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
+            note = f"{self.count.text()}；导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}"
+            write_history(self.model.rows, path, note=note)
         except DeskError as exc:
             self.ctx.messages.warn(self, exc.message)
             return

@@ -21,7 +21,8 @@ def _e(text: object) -> str:
 
 
 def _field(label: str, value: object) -> str:
-    return f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>{label}</td><td>{_e(value) or '—'}</td></tr>"
+    return (f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>{label}</td>"
+            f"<td>{_e(value) or '—'}</td></tr>")
 
 
 def _steps(steps: tuple[StepState, ...]) -> str:
@@ -31,7 +32,8 @@ def _steps(steps: tuple[StepState, ...]) -> str:
     for s in steps:
         colour = _STATE_COLOURS.get(s.state, "#333")
         who = s.decision.person if s.decision else "、".join(s.people) or "无在职审批人"
-        parts.append(f"<span style='color:{colour}'>{s.position}. {_e(s.name)}（{_e(s.state_label)}，{_e(who)}）</span>")
+        parts.append(f"<span style='color:{colour}'>"
+                     f"{s.position}. {_e(s.name)}（{_e(s.state_label)}，{_e(who)}）</span>")
     return "<p><b>审核步骤：</b><br>" + "<br>".join(parts) + "</p>"
 
 

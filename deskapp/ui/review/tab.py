@@ -63,7 +63,7 @@ class ReviewTab(ReviewHost):
         self.blocked_label.setStyleSheet("color: #a1121b")
         self.blocked_label.setWordWrap(True)
         self.status_label = QLabel(self)
-        self.ops = ReviewActions(self)
+        self.ops: ReviewActions = ReviewActions(self)
         self.buttons: dict[str, QPushButton] = {}
         self.detail: Optional[ItemDetail] = None
         self._layout()
