@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional, Unpack, overload
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
@@ -28,6 +28,9 @@ from deskapp.core.register.items import get_item
 from deskapp.core.store import settings
 from deskapp.core.store.models import BoardIssue, Department, Item
 from deskapp.core.store.vocab import STATUSES
+
+if TYPE_CHECKING:
+    from deskapp.core.store.db import Database
 
 NOTICE_KIND = "公告公示"
 SIGNED = ("approved", "published")
@@ -71,6 +74,12 @@ def period_end(start: dt.date, days: int, kind: str, cal: WorkCalendar) -> dt.da
     return notice_end(cal, start, days, kind)
 
 
+@overload
+def notice_period(session: Session, item: Item, start: dt.date,
+                  cal: Optional[WorkCalendar] = None) -> tuple[dt.date, dt.date]: ...
+@overload
+def notice_period(session: Session, item: Item, start: Optional[dt.date] = None,
+                  cal: Optional[WorkCalendar] = None) -> tuple[Optional[dt.date], Optional[dt.date]]: ...
 def notice_period(session: Session, item: Item, start: Optional[dt.date] = None,
                   cal: Optional[WorkCalendar] = None) -> tuple[Optional[dt.date], Optional[dt.date]]:
     """The item's 公示期: its stored dates, else computed from ``start`` (or its start)."""
@@ -88,14 +97,14 @@ _COLUMNS = (Item.id, Item.version, Item.index_no, Item.title, Item.status, Depar
             Item.content)
 
 
-def _row(r, today: dt.date) -> BoardRow:  # type: ignore[no-untyped-def]
+def _row(r: Row[Any], today: dt.date) -> BoardRow:
     left = (r.notice_end - today).days if r.notice_end else None
     return BoardRow(r.id, r.version, r.index_no, r.title, r.status, r.name or "", r.notice_start,
                     r.notice_end, left, r.posted_on, r.posted_board or "", r.removed_on,
                     privacy.has_unmasked(r.content))
 
 
-def _select(*where):  # type: ignore[no-untyped-def]
+def _select(*where: ColumnElement[bool]) -> Select[Unpack[tuple[Any, ...]]]:
     # Plain columns, not ORM entities: the tab reads a few thousand rows on a big register.
     return (select(*_COLUMNS).outerjoin(Department, Department.id == Item.department_id)
             .where(*where))
@@ -147,16 +156,19 @@ def record_unmasked_print(session: Session, actor: Actor, item_id: int, reason: 
                  {"reason": reason.strip(), "found": privacy.summary(item.content)})
 
 
-def _photo(session: Session, db, actor: Actor, item_id: int, photo: Optional[Path]) -> Optional[int]:  # type: ignore[no-untyped-def]
+def _photo(session: Session, db: Optional[Database], actor: Actor, item_id: int,
+           photo: Optional[Path]) -> Optional[int]:
     if photo is None:
         return None
+    if db is None:  # a caller's mistake, not the user's: the photo goes into db's file store
+        raise ValueError("a posting photo needs the database (its file store)")
     from deskapp.core.attachments.files import add_attachment  # late: only when a photo is given
 
     return add_attachment(session, db, actor, item_id, photo, purpose="photo").id
 
 
 def register_posting(session: Session, actor: Actor, item_id: int, on: dt.date, board: str,
-                     today: dt.date, photo: Optional[Path] = None, db=None) -> Item:  # type: ignore[no-untyped-def]
+                     today: dt.date, photo: Optional[Path] = None, db: Optional[Database] = None) -> Item:
     """登记张贴: the date, which board (社区/公示栏), optionally a photo; starts the 公示期."""
     item = get_item(session, item_id)
     if item.status not in SIGNED:
@@ -179,7 +191,7 @@ def register_posting(session: Session, actor: Actor, item_id: int, on: dt.date, 
 
 
 def register_removal(session: Session, actor: Actor, item_id: int, on: dt.date, today: dt.date,
-                     photo: Optional[Path] = None, db=None) -> Item:  # type: ignore[no-untyped-def]
+                     photo: Optional[Path] = None, db: Optional[Database] = None) -> Item:
     """登记撤下: the date it came down, optionally a photo of the empty board."""
     item = get_item(session, item_id)
     if item.posted_on is None:

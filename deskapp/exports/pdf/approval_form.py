@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from reportlab.lib.colors import black
 from reportlab.lib.pagesizes import A4
@@ -131,7 +131,7 @@ class _Form:
     def fields(self, data: FormData) -> Table:
         w = A4_FORM.width
         L = self.label
-        rows = [
+        rows: list[list[Flowable | str]] = [  # "": the spanned cells
             [self.p("信息名称", L), self.p(data.item_title), "", ""],
             [self.p("索引号", L), self.p(data.index_no), self.p("承办科室", L), self.p(data.department)],
             [self.p("经办人", L), self.p(data.drafter), self.p("载体形式", L), self.p(data.carrier)],
@@ -158,7 +158,7 @@ class _Form:
         else:
             sign = "签字：" + "　" * 8
             date = "日期：　　　　年　　月　　日"
-        inner = [
+        inner: list[list[Flowable]] = [
             [self.p(marks)],
             [self.p(f"意见：{opinion}")],
             [Spacer(1, 0 if opinion else blank_space)],
@@ -181,7 +181,7 @@ class _Form:
         return table
 
 
-def _grid(font: str) -> list[tuple]:  # type: ignore[type-arg]
+def _grid(font: str) -> list[tuple[Any, ...]]:
     # FONTNAME too: else ReportLab sets Helvetica (not embedded) for the empty spanned cells.
     return [("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.7, black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import BinaryIO, Iterable, Optional
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -79,7 +79,7 @@ def bundled_font_path() -> Path:
 
 # --- reading a font file's table directory (no fontTools needed) ---------------------------
 
-def _face_offsets(fh) -> list[int]:
+def _face_offsets(fh: BinaryIO) -> list[int]:
     head = fh.read(12)
     if len(head) < 12:
         return []
@@ -89,7 +89,7 @@ def _face_offsets(fh) -> list[int]:
     return [0]
 
 
-def _tables(fh, offset: int) -> set[bytes]:
+def _tables(fh: BinaryIO, offset: int) -> set[bytes]:
     fh.seek(offset)
     head = fh.read(12)
     num = struct.unpack(">H", head[4:6])[0]

@@ -13,7 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A3, A4
@@ -132,7 +132,8 @@ class Furniture:
         draw_runs(canv, x, y, runs, size)
 
 
-def frame_for(g: Geometry, **kw: float) -> Frame:
+def frame_for(g: Geometry, **kw: Any) -> Frame:
+    """The body frame, no padding; ``kw``: more of ReportLab's Frame options."""
     return Frame(g.left, g.bottom, g.width, g.height, leftPadding=0, rightPadding=0,
                  topPadding=0, bottomPadding=0, id="body", **kw)
 

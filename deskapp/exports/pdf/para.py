@@ -10,10 +10,11 @@ Splits across pages line by line; works inside ReportLab Tables (``minWidth``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence, TypedDict, Union, Unpack
 
 from reportlab.lib.colors import Color, black
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from deskapp.exports.pdf import linebreak
@@ -29,6 +30,23 @@ def char_width(ch: str, font: str) -> float:
     if w is None:
         w = _WIDTHS[key] = stringWidth(ch, font, 1.0)
     return w
+
+
+class StyleChanges(TypedDict, total=False):
+    """Any of TextStyle's fields, for :meth:`TextStyle.but` (keep the two in step)."""
+
+    role: str
+    size: float
+    leading: float
+    align: str
+    first_indent: float
+    left_indent: float
+    right_indent: float
+    char_space: float
+    space_before: float
+    space_after: float
+    color: Color
+    keep_with_next: bool
 
 
 @dataclass(frozen=True)
@@ -51,7 +69,7 @@ class TextStyle:
         """The advance of one full-width character: the grid step."""
         return self.size + self.char_space
 
-    def but(self, **changes: object) -> "TextStyle":
+    def but(self, **changes: Unpack[StyleChanges]) -> "TextStyle":
         return replace(self, **changes)
 
 
@@ -192,7 +210,7 @@ class Para(Flowable):
         return x, st.char_space
 
 
-def _merge(tokens) -> Runs:
+def _merge(tokens: Iterable[Runs]) -> Runs:
     out: Runs = []
     for tok in tokens:
         for text, font in tok:
@@ -211,7 +229,7 @@ def _lstrip(runs: Runs) -> Runs:
     return runs
 
 
-def draw_runs(canv, x: float, y: float, runs: Runs, size: float, char_space: float = 0.0) -> None:
+def draw_runs(canv: Canvas, x: float, y: float, runs: Runs, size: float, char_space: float = 0.0) -> None:
     """Draw pre-resolved runs at a baseline (for signatures, mastheads, page furniture)."""
     tx = canv.beginText(x, y)
     tx.setCharSpace(char_space)
