@@ -10,7 +10,8 @@ when they are next shown.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Optional
+from functools import partial
+from typing import Any, Callable, Optional, SupportsInt, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -76,8 +77,11 @@ class MainWindow(QMainWindow):
         """The tab at ``index``, building it now if it was not built yet."""
         if index not in self.built:
             label, spec = TABS[index]
-            widget = build_tab(label, spec, self.ctx, self.tabs.widget(index))
-            self.tabs.widget(index).layout().addWidget(widget)
+            holder = self.tabs.widget(index)
+            layout = holder.layout() if holder is not None else None
+            assert layout is not None  # every holder got its layout in _build_tabs
+            widget = build_tab(label, spec, self.ctx, holder)
+            layout.addWidget(widget)
             self.built[index] = widget
             self.stale.add(index)
             restore = getattr(widget, "restore_state", None)
@@ -108,8 +112,7 @@ class MainWindow(QMainWindow):
         self._action(self.file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
         edit = bar.addMenu("编辑(&E)")
         for text, key, method, edits in EDIT_ACTIONS:
-            action = self._action(edit, text, lambda m=method: self._call_tab(m), QKeySequence(key),
-                                  edits=edits)
+            action = self._action(edit, text, partial(self._call_tab, method), QKeySequence(key), edits=edits)
             self.edit_actions[method] = action
         for label, _spec in TABS:
             menu = bar.addMenu(label)
@@ -246,9 +249,9 @@ class MainWindow(QMainWindow):
         remove_demo_data(self.ctx, self)
 
     def about(self) -> None:
-        self.ctx.messages.info(
-            self, f"{APP_NAME} {__version__}\n街道政务信息公开工作台账。\n\n数据库：{self.ctx.db.path or self.ctx.db.url}",
-            title="关于")
+        database = self.ctx.db.path or self.ctx.db.url
+        self.ctx.messages.info(self, f"{APP_NAME} {__version__}\n街道政务信息公开工作台账。\n\n数据库：{database}",
+                               title="关于")
 
     def _open_folder(self, path: str) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
@@ -265,9 +268,10 @@ class MainWindow(QMainWindow):
         state = q.value("main/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        tab = q.value("main/tab", 0)
+        # QSettings.value() is typed as object; int() refuses what is no number (caught below).
+        tab = cast("str | SupportsInt", q.value("main/tab", 0))
         try:
-            self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))  # type: ignore[arg-type]
+            self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))
         except (TypeError, ValueError):
             pass
 

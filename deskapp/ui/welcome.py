@@ -178,16 +178,14 @@ class WelcomeDialog(QDialog):
         the welcome page closes only when something was imported."""
         if not self._save():
             return
-        from deskapp.core.ledger.commit import ImportResult
         from deskapp.ui.ledger.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self)
         # a new desk has no 科室 yet: those the old ledger names are to be created, not refused
         wizard.file_page.create_departments.setChecked(True)
         wizard.exec()
-        # the wizard keeps its ImportResult in ``result`` (shadowing QDialog.result)
-        outcome = getattr(wizard, "result", None)
-        self.imported = outcome.imported if isinstance(outcome, ImportResult) else 0
+        outcome = wizard.import_result
+        self.imported = outcome.imported if outcome is not None else 0
         if self.imported:
             self.accept()
 

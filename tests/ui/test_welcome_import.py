@@ -32,7 +32,7 @@ def _fake_exec(opened: list, imported: int):
         opened.append(wizard)
         assert wizard.isModal() or wizard.parent() is not None
         if imported:
-            wizard.result = ImportResult(imported, 0, 0, list(range(1, imported + 1)), [])
+            wizard.import_result = ImportResult(imported, 0, 0, list(range(1, imported + 1)), [])
             return QDialog.DialogCode.Accepted
         return QDialog.DialogCode.Rejected
     return run

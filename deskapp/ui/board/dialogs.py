@@ -56,7 +56,8 @@ class PostingDialog(QDialog):
         form.addRow(buttons)
 
     def _pick_photo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择照片", "", "图片 (*.jpg *.jpeg *.png *.bmp *.heic);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择照片", "",
+                                              "图片 (*.jpg *.jpeg *.png *.bmp *.heic);;所有文件 (*)")
         if path:
             self.photo.setText(path)
 

@@ -7,7 +7,7 @@ are printed masked; 未脱敏打印… asks for a reason that goes to the audit 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Generator, Optional
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QShowEvent
@@ -35,7 +35,10 @@ from deskapp.core.store import settings
 from deskapp.ui.board.dialogs import PostingDialog
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.pdf_preview import MemoryPdf, PreviewDialog, ask_and_print
-from deskapp.ui.common.worker import run_job
+from deskapp.ui.common.worker import Progress, run_job
+
+if TYPE_CHECKING:  # only for annotations: the PDF code is imported when first needed
+    from deskapp.exports.pdf.page import RenderResult
 
 RED = QColor(190, 0, 0)
 COLUMNS = ["索引号", "标题", "科室/社区", "状态", "公示期", "剩余天数", "张贴", "撤下", "个人信息"]
@@ -87,7 +90,8 @@ def export_item(db: Any, actor: Any, item_id: int, template: str, today: dt.date
     return result
 
 
-def batch_board(db: Any, actor: Any, day: dt.date, out: str):  # type: ignore[no-untyped-def]
+def batch_board(db: Any, actor: Any, day: dt.date,
+                out: str) -> Generator[Progress, None, tuple[int, int, RenderResult]]:
     """Job: 本期公示栏 — every notice to post on ``day`` in one PDF written to ``out``."""
     from deskapp.exports.pdf.board import render_board
     from deskapp.exports.pdf.page import write_atomic
@@ -160,7 +164,9 @@ class BoardTab(QWidget):
             box_layout = QVBoxLayout(box)
             box_layout.addWidget(table)
             self.tables[key], self.boxes[key] = table, box
-        self.boxes["removed"].layout().addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
+        removed_layout = self.boxes["removed"].layout()
+        assert isinstance(removed_layout, QVBoxLayout)  # set in the loop above
+        removed_layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
         self.more.hide()
         self.boxes["due_down"].setStyleSheet("QGroupBox::title { color: #be0000; }")
         layout = QVBoxLayout(self)

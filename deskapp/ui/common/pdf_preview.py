@@ -23,7 +23,7 @@ class MemoryPdf:
         self.bytes = QByteArray(data)
         self.buffer = QBuffer(self.bytes)
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(parent)
+        self.document = QPdfDocument(parent) if parent is not None else QPdfDocument()
         self.document.load(self.buffer)
 
     def page_count(self) -> int:

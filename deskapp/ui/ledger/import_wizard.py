@@ -92,7 +92,7 @@ class FilePage(QWizardPage):
             self.w.ctx.messages.warn(self, exc.message)
             return False
         self.w.path = self.path.text().strip()
-        self.w.options = ImportOptions(create_departments=self.create_departments.isChecked())
+        self.w.import_options = ImportOptions(create_departments=self.create_departments.isChecked())
         return True
 
 
@@ -173,7 +173,7 @@ class MappingPage(QWizardPage):
         assert raw is not None
         try:
             with busy(), self.w.ctx.db.session() as s:
-                self.w.preview = analyse(s, raw, self.w.ctx.today(), self.mapping(), self.w.options,
+                self.w.preview = analyse(s, raw, self.w.ctx.today(), self.mapping(), self.w.import_options,
                                          self.header_row.value())
         except DeskError as exc:
             self.w.ctx.messages.warn(self, exc.message)
@@ -242,7 +242,7 @@ class PreviewPage(QWizardPage):
         for n, r in enumerate(bad):
             self.rows.setItem(n, 0, QTableWidgetItem(str(r.row)))
             values = by_row[r.row].values
-            reasons = {column_letter(i): [] for i in range(len(p.headers))}
+            reasons: dict[str, list[str]] = {column_letter(i): [] for i in range(len(p.headers))}
             for issue in r.issues:
                 reasons.setdefault(issue.column, []).append(issue.reason)
             for c in range(len(p.headers)):
@@ -285,13 +285,13 @@ class ResultPage(QWizardPage):
         self.done = False
         w = self.w
         w.job = run_job(w.ctx, self, "正在导入台账", import_job, w.ctx.db, w.ctx.actor, w.path,
-                        w.ctx.today(), w.mapping, None, w.options, w.preview_page.skip_bad(), w.header,
+                        w.ctx.today(), w.mapping, None, w.import_options, w.preview_page.skip_bad(), w.header,
                         on_done=self._imported, cancellable=False)
         w.job.failed.connect(self._failed)
 
     def _imported(self, outcome: tuple[Preview, ImportResult]) -> None:
         _, result = outcome
-        self.w.result = result
+        self.w.import_result = result
         parts = [f"已导入{result.imported}条信息。"]
         if result.skipped_duplicates:
             parts.append(f"重复的{result.skipped_duplicates}行已跳过。")
@@ -324,8 +324,9 @@ class ImportWizard(QWizard):
         self.preview: Optional[Preview] = None
         self.mapping: Optional[dict[int, Optional[str]]] = None
         self.header: Optional[int] = None
-        self.options = ImportOptions()
-        self.result: Optional[ImportResult] = None
+        # Not ``options`` / ``result``: those would shadow QWizard.options() and QDialog.result().
+        self.import_options = ImportOptions()
+        self.import_result: Optional[ImportResult] = None
         self.job: Optional[Job] = None
         self.setWindowTitle("导入现有台账")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)

@@ -123,7 +123,8 @@ class TallyDialog(QDialog):
         info = changes.info
         text = f"已于{chinese_date(info.reported_on)}标记为已上报（{info.reported_by}）。"
         if changes.any:
-            text += f"上报后有变更：{len(changes.figures)}项数字、{len(changes.items)}条信息，生成时列于“上报后变更”表。"
+            text += (f"上报后有变更：{len(changes.figures)}项数字、{len(changes.items)}条信息，"
+                     "生成时列于“上报后变更”表。")
         return text
 
     def _fill(self, qf: QuarterFigures) -> None:

@@ -193,7 +193,8 @@ class WorklogDialog(QDialog):
         self.files.addItem(item)
 
     def remove_selected_file(self) -> None:
-        item = self.files.currentItem()
+        # Optional: Qt returns None with no current item; PySide6's stub leaves None out.
+        item: Optional[QListWidgetItem] = self.files.currentItem()
         if item is None:
             return
         attachment_id = item.data(Qt.ItemDataRole.UserRole)
@@ -202,6 +203,7 @@ class WorklogDialog(QDialog):
         else:
             if not self.ctx.messages.confirm(self, f"删除附件“{item.text()}”？"):
                 return
+            assert self.entry_id is not None  # a saved file belongs to a saved entry
             with self.ctx.db.session() as s:
                 worklog.remove_attachment(s, self.ctx.db, self.ctx.actor, self.entry_id, attachment_id)
         self.files.takeItem(self.files.row(item))
