@@ -12,7 +12,7 @@ import importlib
 import logging
 import re
 import sys
-from typing import Callable, Optional, Sequence
+from typing import Callable, NoReturn, Optional, Sequence
 
 from deskapp import APP_NAME, __version__
 from deskapp.core.errors import DeskError
@@ -59,7 +59,7 @@ def chinese_argparse_message(message: str) -> str:
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse that reports bad arguments as one Chinese line and exit status 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         text = chinese_argparse_message(message)
         sys.stderr.write(f"{self.prog}: 参数有误（{text}），请用 --help 查看用法。\n")
         raise SystemExit(2)

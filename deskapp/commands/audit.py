@@ -16,7 +16,7 @@ from deskapp.core.audit.chain import verify_chain
 from deskapp.core.store.models import AuditEvent
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = sub.add_parser("audit", help="操作记录（审计日志）")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="校验操作记录是否被修改或删除")

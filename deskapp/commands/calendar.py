@@ -10,7 +10,7 @@ from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cal = sub.add_parser("calendar", help="工作日与公开期限")
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
     due = cal_sub.add_parser("due", help="计算第N个工作日（公开期限）")

@@ -20,7 +20,7 @@ ACTOR = Actor(None, "命令行")
 PROGRESS_FROM = 5000  # smaller runs finish before a progress line would help
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="生成演示数据（标明为演示，可一键删除）")
     p.add_argument("--items", type=_count, default=1000, help="信息条数（默认1000）")
     p.add_argument("--year", type=year_arg, help="年份（默认今年）")

@@ -9,7 +9,7 @@ from deskapp.commands import add_db_option, open_db
 from deskapp.exports.pdf.approval_form import write_form
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("form", help="打印审核签发审批表（PDF）")
     p.add_argument("--item", type=int, required=True, metavar="ID", help="信息编号")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存到的 PDF 文件")

@@ -20,7 +20,7 @@ from deskapp.exports.excel.ledger_import import import_file, preview_file
 STATUS_LABELS = {"error": "有问题", "duplicate": "重复，跳过"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="导入现有的 Excel 台账（.xlsx）")
     p.add_argument("file", help="台账文件（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")

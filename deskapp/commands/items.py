@@ -11,6 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Iterator
 
+from sqlalchemy.orm import Session
+
 from deskapp.commands import add_db_option, open_db, year_arg
 from deskapp.core.errors import DeskError
 from deskapp.core.register.query import ItemFilter, ItemRow, Register, parse_quarter
@@ -22,7 +24,7 @@ COLUMNS = (("索引号", 30), ("标题", 36), ("类别", 10), ("科室", 14), ("
            ("形成日期", 10), ("公开期限", 10), ("发布日期", 10), ("提示", 12))
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("items", help="列出台账中的信息")
     p.add_argument("--status", help="状态：draft/in_review/returned/approved/published/withdrawn 或中文（如 已发布）")
     p.add_argument("--year", type=year_arg, help="形成日期所在年份，如 2026")
@@ -89,7 +91,7 @@ def items_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rows(register_: Register, session, f: ItemFilter) -> Iterator[ItemRow]:  # type: ignore[no-untyped-def]
+def _rows(register_: Register, session: Session, f: ItemFilter) -> Iterator[ItemRow]:
     """Rows a page at a time (ORM objects dropped after each), so 100 000 items stream."""
     ids = register_.item_ids(session, f, sort="formed_on", descending=False)
     for start in range(0, len(ids), PAGE):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import Any
 
 from deskapp.commands import add_db_option, open_db, print_json
 from deskapp.core.audit import chain as audit
@@ -14,7 +15,7 @@ from deskapp.core.reports import reported as tally_report
 from deskapp.exports.excel.tally import TallyResult, write_tally
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("tally", help="生成季度统计表（Excel）")
     p.add_argument("--quarter", required=True, help="季度，如 2026Q3")
     p.add_argument("--out", required=True, help="保存到的 .xlsx 文件")
@@ -51,7 +52,7 @@ def tally_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def as_json(result: TallyResult, marked: bool) -> dict:
+def as_json(result: TallyResult, marked: bool) -> dict[str, Any]:
     qf = result.figures
     return {
         "quarter": f"{qf.year}Q{qf.quarter}",
@@ -74,7 +75,7 @@ def print_summary(result: TallyResult, marked: bool) -> None:
             q = "—" if r.quarter is None else f"{r.quarter:.1%}"
             y = "—" if r.ytd is None else f"{r.ytd:.1%}"
         else:
-            q, y = r.quarter, r.ytd
+            q, y = str(r.quarter), str(r.ytd)  # a count: as it is
         out.write(f"{r.figure.label}：本季度 {q}，截至本季度 {y}\n")
     if result.changes is not None and result.changes.any:
         out.write("注意：该季度上报后数据有变更，详见“上报后变更”表。\n")
