@@ -18,6 +18,9 @@ from deskapp.core.audit.chain import Actor  # noqa: E402
 from deskapp.core.desk import open_database  # noqa: E402
 from deskapp.core.store.db import Database  # noqa: E402
 
+# The Excel fixtures (built_db, built_template) for every test module that asks for them by name.
+pytest_plugins = ["tests.f_excel_data"]
+
 TODAY = dt.date(2026, 11, 26)
 
 

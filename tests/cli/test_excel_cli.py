@@ -12,7 +12,6 @@ from deskapp import cli  # noqa: E402
 from deskapp.core.desk import open_database  # noqa: E402
 from deskapp.core.reports import reported as tally_report  # noqa: E402
 from deskapp.core.store.models import Item  # noqa: E402
-from tests.f_excel_data import built_db, built_template  # noqa: F401
 
 
 def ledger(path: Path, rows) -> Path:

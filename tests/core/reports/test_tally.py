@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from deskapp.core.calendar.workdays import WorkCalendar  # noqa: E402
 from deskapp.core.errors import ValidationError  # noqa: E402
+from deskapp.core.ledger.preview import column_letter
 from deskapp.core.register import items as register  # noqa: E402
 from deskapp.core.register.items import ItemData  # noqa: E402
 from deskapp.core.reports import reported as tally_report  # noqa: E402
@@ -16,7 +20,7 @@ from deskapp.core.reports import (
     tally,  # noqa: E402
     tally_tables,  # noqa: E402
 )
-from tests.f_excel_data import ACTOR, TODAY, built_db, built_template  # noqa: F401
+from tests.f_excel_data import ACTOR, TODAY
 
 D = dt.date.fromisoformat
 
@@ -240,12 +244,6 @@ def test_demo_data_figures_match_an_independent_count(db):
     check_period(items, log, {k: r.ytd for k, r in rows.items()}, dt.date(2026, 1, 1), qf.period.last, TODAY)
     assert qf.value("published_total") > 300 and qf.value("interpretations") > 0
 
-
-from hypothesis import given  # noqa: E402
-from hypothesis import settings as hsettings
-from hypothesis import strategies as st
-
-from deskapp.core.ledger.preview import column_letter  # noqa: E402
 
 _CAL = None
 

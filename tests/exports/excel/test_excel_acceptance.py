@@ -23,7 +23,7 @@ from deskapp.core.store.models import Department  # noqa: E402
 from deskapp.exports.excel.register_export import describe  # noqa: E402
 from deskapp.exports.excel.style import text_width  # noqa: E402
 from deskapp.exports.excel.tally import write_tally  # noqa: E402
-from tests.f_excel_data import ACTOR, TODAY, built_db, built_template  # noqa: F401
+from tests.f_excel_data import ACTOR, TODAY
 
 ORG = "云溪区长安街道办事处"
 LONG_TITLE = "关于长安街道2026年第三季度老旧小区改造项目（第二批）居民意见征集情况的公示"

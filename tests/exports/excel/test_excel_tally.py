@@ -21,7 +21,7 @@ from deskapp.core.store.models import Item  # noqa: E402
 from deskapp.exports.excel import output  # noqa: E402
 from deskapp.exports.excel.style import DATE_FORMAT  # noqa: E402
 from deskapp.exports.excel.tally import write_tally  # noqa: E402
-from tests.f_excel_data import ACTOR, FORMULA_TITLES, TODAY, built_db, built_template  # noqa: F401
+from tests.f_excel_data import ACTOR, FORMULA_TITLES, TODAY
 
 SHEETS = ["汇总", "分类统计", "科室统计", "渠道统计", "明细", "超期清单", "工作记录"]
 

@@ -9,7 +9,7 @@ from deskapp.core.errors import DeskError  # noqa: E402
 from deskapp.core.register.query import ItemFilter, Register  # noqa: E402
 from deskapp.exports.excel import output  # noqa: E402
 from deskapp.exports.excel.register_export import export_register_job, export_rows  # noqa: E402
-from tests.f_excel_data import FORMULA_TITLES, TODAY, built_db, built_template  # noqa: F401
+from tests.f_excel_data import FORMULA_TITLES, TODAY
 
 
 def run(gen):

@@ -22,7 +22,7 @@ from deskapp.ui.reports.tally_dialog import TallyDialog  # noqa: E402
 from deskapp.ui.worklog import dialog as worklog_dialog  # noqa: E402
 from deskapp.ui.worklog.dialog import WorklogDialog  # noqa: E402
 from deskapp.ui.worklog.tab import WorklogTab  # noqa: E402
-from tests.f_excel_data import TODAY, built_db, built_template  # noqa: F401
+from tests.f_excel_data import TODAY
 
 
 @pytest.fixture
