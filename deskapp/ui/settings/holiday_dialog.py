@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.calendar.workdays import HolidayRange, YearArrangement
 from deskapp.core.errors import DeskError, ValidationError
 from deskapp.core.register import holidays
+from deskapp.core.requests import deadlines
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.form_kit import ErrorLabel, busy, hint_label, save_shortcut
 from deskapp.ui.settings.holiday_rows import HolidayRow, MakeupField
@@ -267,7 +268,7 @@ class HolidayDialog(QDialog):
             return
         try:
             with busy(), self.ctx.db.session() as s:
-                changed = holidays.save_year(s, self.ctx.actor, arrangement)
+                changed = deadlines.save_holiday_year(s, self.ctx.actor, arrangement)
         except ValidationError as exc:
             self._show_errors(exc.fields)
             return
@@ -282,18 +283,21 @@ class HolidayDialog(QDialog):
             return
         try:
             with busy(), self.ctx.db.session() as s:
-                changed = holidays.restore_package_year(s, self.ctx.actor, year)
+                changed = deadlines.restore_holiday_year(s, self.ctx.actor, year)
         except DeskError as exc:
             self.ctx.messages.warn(self, exc.message)
             return
         self._after_save(year, changed, "已恢复为内置安排")
 
-    def _after_save(self, year: int, changed: int, done: str) -> None:
+    def _after_save(self, year: int, changed: tuple[int, int], done: str) -> None:
         self.load_year(year)
         self.ctx.bus.calendar_changed.emit()
         self.ctx.bus.items_changed.emit()
-        effect = (f"重新计算后，{changed} 条信息的公开期限有变化。" if changed
-                  else "现有信息的公开期限没有变化。")
+        items, requests = changed
+        parts = [f"{items} 条信息的公开期限"] if items else []
+        parts += [f"{requests} 件依申请公开的答复期限"] if requests else []
+        effect = (f"重新计算后，{'和'.join(parts)}有变化。" if parts
+                  else "现有信息的公开期限和申请的答复期限都没有变化。")
         self.ctx.messages.info(self, f"{year}年节假日安排{done}。{effect}")
 
     def reject(self) -> None:
