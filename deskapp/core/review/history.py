@@ -259,7 +259,7 @@ def _subjects(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str
     """What each event is about, by name: item titles and people's names, in two queries."""
     out: dict[tuple[str, str], str] = {}
     for entity, model, column in (("item", Item, Item.title), ("person", Person, Person.name)):
-        ids = {int(e.entity_id) for e in events if e.entity == entity and (e.entity_id or "").isdigit()}
+        ids = {int(eid) for eid in (e.entity_id or "" for e in events if e.entity == entity) if eid.isdigit()}
         for chunk in _chunks(sorted(ids), 900):
             for pk, name in session.execute(select(model.id, column).where(model.id.in_(chunk))):
                 out[(entity, str(pk))] = name
@@ -275,9 +275,9 @@ def find_items(session: Session, text: str, limit: int = 50) -> list[tuple[int, 
     text = text.strip()
     if not text:
         return []
-    if text.isdigit() and session.get(Item, int(text)) is not None:
-        item = session.get(Item, int(text))
-        return [(item.id, item.index_no, item.title)]  # type: ignore[union-attr]
+    item = session.get(Item, int(text)) if text.isdigit() else None
+    if item is not None:
+        return [(item.id, item.index_no, item.title)]
     stmt = (select(Item.id, Item.index_no, Item.title)
             .where(or_(Item.index_no.contains(text, autoescape=True), Item.title.contains(text, autoescape=True)))
             .order_by(Item.id.desc()).limit(limit))

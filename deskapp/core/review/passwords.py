@@ -211,7 +211,7 @@ def _record_failure(session: Session, person: Person, purpose: str) -> int:
     with Session(engine) as other, other.begin():
         other.execute(update(Person).where(Person.id == person.id)
                       .values(failed_logins=Person.failed_logins + 1))
-        failed = other.get(Person, person.id).failed_logins  # type: ignore[union-attr]
+        failed = other.get_one(Person, person.id).failed_logins
         other.add(SignInFailure(person_id=person.id, person_name=person.name, purpose=purpose[:100]))
         audit.record(other, Actor(person.id, person.name), "signin_failed", "person", person.id,
                      None, {"purpose": purpose[:100], "failed_logins": failed})

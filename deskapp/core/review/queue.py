@@ -9,9 +9,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, TypeVarTuple, Unpack
 
-from sqlalchemy import String, and_, func, select, type_coerce
+from sqlalchemy import CursorResult, Row, Select, SQLColumnExpression, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from deskapp.core.calendar.workdays import ONE_DAY, WorkCalendar
@@ -108,7 +108,7 @@ def _ctx(session: Session, today: dt.date, oldest: Optional[dt.date]) -> _Ctx:
     return _Ctx(today, due_soon_limit(session, today, cal), WorkdayCounter(cal, first, today))
 
 
-def _base(extra: Iterable[object] = ()):  # type: ignore[no-untyped-def]
+def _base(extra: Iterable[SQLColumnExpression[Any]] = ()) -> Select[Unpack[tuple[Any, ...]]]:
     dep, drafter = aliased(Department), aliased(Person)
     # created_at as its stored text: only its date is needed, and parsing 10 000 datetimes
     # is a noticeable part of opening the tab.
@@ -126,9 +126,10 @@ def _created(text: Optional[str]) -> Optional[dt.date]:
 
 
 _NOBODY: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
+_Ts = TypeVarTuple("_Ts")  # a statement's column types, kept by _run
 
 
-def _row(r, group: str, since: Optional[dt.date], position: Optional[int], c: _Ctx,  # type: ignore[no-untyped-def]
+def _row(r: Row[Unpack[tuple[Any, ...]]], group: str, since: Optional[dt.date], position: Optional[int], c: _Ctx,
          deciders: tuple[tuple[int, ...], tuple[str, ...]] = _NOBODY) -> QueueRow:
     due = r[8]
     late = bool(due and due < c.today)  # every row in the queue is unpublished
@@ -138,7 +139,7 @@ def _row(r, group: str, since: Optional[dt.date], position: Optional[int], c: _C
                     deciders[1], deciders[0], r[10] or 1)
 
 
-def _run(session: Session, stmt):  # type: ignore[no-untyped-def]
+def _run(session: Session, stmt: Select[Unpack[_Ts]]) -> CursorResult[Unpack[_Ts]]:
     """Core execution: plain rows without the ORM's loading layer (a third of the time)."""
     return session.connection().execute(stmt)
 
@@ -284,7 +285,8 @@ def opening_summary(session: Session, today: dt.date, person_id: Optional[int] =
     """For the person at the desk: what waits for them at each step, what is late or due
     within the reminder window (3 working days by default), and returned items for their
     drafter (the person's own, or all when no person is chosen)."""
-    name = session.get(Person, person_id).name if person_id and session.get(Person, person_id) else ""
+    person = session.get(Person, person_id) if person_id else None
+    name = person.name if person else ""
     summary = Summary(name)
     rows = queue_rows(session, today, None, include_drafts=False)
     mine = [r for r in rows if r.status == "in_review" and (person_id is None or person_id in r.decider_ids)]
@@ -312,11 +314,13 @@ def _deadline_items(session: Session, today: dt.date) -> tuple[list[SummaryItem]
     late = [SummaryItem(i, t, d, f"已超期 {(today - d).days} 天")
             for i, t, d in session.execute(select(Item.id, Item.title, Item.due_on)
                                            .where(overdue_clause(today), Item.published_on.is_(None))
-                                           .order_by(Item.due_on).limit(LIST_LIMIT))]
+                                           .order_by(Item.due_on).limit(LIST_LIMIT))
+            if d is not None]  # (always: overdue_clause needs a due date)
     soon = [SummaryItem(i, t, d, f"{d.month}月{d.day}日到期")
             for i, t, d in session.execute(select(Item.id, Item.title, Item.due_on)
                                            .where(due_soon_clause(today, soon_limit))
-                                           .order_by(Item.due_on).limit(LIST_LIMIT))]
+                                           .order_by(Item.due_on).limit(LIST_LIMIT))
+            if d is not None]  # (always: due_soon_clause needs a due date)
     return late, soon
 
 

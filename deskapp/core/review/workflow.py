@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +49,9 @@ from deskapp.core.store.models import (
     utcnow,
 )
 from deskapp.core.store.vocab import STATUSES
+
+if TYPE_CHECKING:
+    from deskapp.core.store.db import Database
 
 DECISIONS = {"approve": "同意", "return": "退回", "withhold": "不予公开"}
 MODES = {"online": "在线签批", "paper": "纸质签批"}
@@ -308,7 +311,7 @@ def record_paper_decision(session: Session, actor: Actor, item_id: int, expected
     return _decide(session, actor, item, decider, decision, opinion, today)
 
 
-def attach_scan_and_record(session: Session, db: object, actor: Actor, item_id: int,
+def attach_scan_and_record(session: Session, db: Database, actor: Actor, item_id: int,
                            expected_version: Optional[int], signer_id: int, decision: str,
                            opinion: str, paper_date: dt.date, scan_path: Optional[str],
                            today: Optional[dt.date] = None) -> Outcome:
@@ -318,7 +321,7 @@ def attach_scan_and_record(session: Session, db: object, actor: Actor, item_id: 
         from deskapp.core.attachments import files  # the attachment store (files.py)
 
         load_item(session, item_id, expected_version)
-        info = files.add_attachment(session, db, actor, item_id, scan_path, purpose="scan")  # type: ignore[arg-type]
+        info = files.add_attachment(session, db, actor, item_id, scan_path, purpose="scan")
         attachment_id = info.id
         expected_version = None  # the version was checked just above; attaching does not change it
     return record_paper_decision(session, actor, item_id, expected_version, signer_id, decision,
