@@ -43,6 +43,16 @@ OPTIONS: dict[str, Option] = {
         # Noticeboard (issue 4): names in the name columns of a list printed as 张*三.
         Option("mask_names", "公示名单姓名脱敏", False, bool),
         Option("board_name", "公示栏名称", "政务公开栏", str),
+        # 依申请公开 letters (issue 11): where to appeal (救济途径), and each template's own wording
+        # ("" = the default of core/requests/wording.py, which checks an edited text first).
+        Option("request_review_body", "行政复议机关", "", str),
+        Option("request_court", "行政诉讼人民法院", "", str),
+        *(Option(f"letter_{key}", f"文书措辞（{key}）", "", str) for key in (
+            "receipt", "supplement", "extension", "third_party", "reply_opening", "remedy",
+            *(f"reply_{code}" for code in ("open", "partial", *(f"refuse_{n}" for n in range(1, 9)),
+                                           *(f"unable_{n}" for n in range(1, 4)),
+                                           *(f"reject_{n}" for n in range(1, 6)),
+                                           *(f"other_{n}" for n in range(1, 4)))))),
     ]
 }
 
