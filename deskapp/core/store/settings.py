@@ -43,6 +43,10 @@ OPTIONS: dict[str, Option] = {
         # Noticeboard (issue 4): names in the name columns of a list printed as 张*三.
         Option("mask_names", "公示名单姓名脱敏", False, bool),
         Option("board_name", "公示栏名称", "政务公开栏", str),
+        # 依申请公开 (issue 11): 申请编号 = 前缀〔年〕序号号; the periods the office gives.
+        Option("request_prefix", "申请编号前缀", "依申请公开", str),
+        Option("supplement_days", "补正期限（工作日）", 15, int),
+        Option("fee_payment_days", "缴费期限（工作日）", 20, int),
         # 依申请公开 letters (issue 11): where to appeal (救济途径), and each template's own wording
         # ("" = the default of core/requests/wording.py, which checks an edited text first).
         Option("request_review_body", "行政复议机关", "", str),
@@ -102,6 +106,13 @@ def validate(values: dict[str, Any]) -> None:
     prefix = values.get("index_prefix")
     if prefix is not None and ("/" in prefix or len(prefix) > 40):
         errors["index_prefix"] = "索引号前缀不能含“/”，且不超过40个字符。"
+    for key, label in (("supplement_days", "补正期限"), ("fee_payment_days", "缴费期限")):
+        value = values.get(key)
+        if value is not None and not 1 <= value <= 60:
+            errors[key] = f"{label}应在 1 到 60 个工作日之间。"
+    req_prefix = values.get("request_prefix")
+    if req_prefix is not None and len(req_prefix) > 40:
+        errors["request_prefix"] = "申请编号前缀不超过40个字符。"
     if errors:
         raise ValidationError(errors)
 
