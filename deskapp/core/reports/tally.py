@@ -247,7 +247,7 @@ def figures_for_periods(session: Session, periods: list[Period]) -> list[dict[st
     stmt = (select(*sums).select_from(Item).outerjoin(Interp, Interp.id == Item.interpretation_id)
             .where(could_count(min((p.first for p in live), default=dt.date.max))))
     counted = iter(session.execute(stmt).one() if live else ())
-    out = []
+    out: list[dict[str, Value]] = []
     for p in periods:
         if not p.started:  # a month still to come: nothing can be said yet
             out.append({k: None for k in ORDER})
@@ -287,7 +287,8 @@ class QuarterFigures:
     rows: tuple[FigureRow, ...]
 
     def value(self, key: str, column: str = "quarter") -> Value:
-        return next(getattr(r, column) for r in self.rows if r.figure.key == key)
+        found: Value = next(getattr(r, column) for r in self.rows if r.figure.key == key)
+        return found
 
     def stored(self) -> dict[str, dict[str, Value]]:
         """What a report keeps: {key: {"quarter": v, "ytd": v}}."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Unpack
 
-from sqlalchemy import case, extract, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, case, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from deskapp.core.calendar.workdays import WorkCalendar
@@ -19,6 +19,11 @@ from deskapp.core.reports.tally import Period, QuarterFigures
 from deskapp.core.reports.worklog import CHANNELS as RESPONSE_CHANNELS
 from deskapp.core.store.models import CatalogueEntry, Department, Item, WorklogEntry
 from deskapp.core.store.vocab import ATTRIBUTES, CHANNELS, STATUSES
+
+if TYPE_CHECKING:
+    # A detail row's columns as _detail_stmt selects them (the names may be NULL: outer joins).
+    _DetailColumns = tuple[int, str, str, Optional[str], str, str, str, str, str, dt.date,
+                           Optional[dt.date], Optional[dt.date], list[str], str]
 
 UNFILED = "（未归类）"
 NO_DEPARTMENT = "（未填科室）"
@@ -113,7 +118,7 @@ class DepartmentRow:
 def by_department(session: Session, qf: QuarterFigures) -> list[DepartmentRow]:
     """Published, on time and late per department (quarter and year to date), and what is
     overdue and unpublished at the quarter's end. Departments with nothing are left out."""
-    def n(clause):  # type: ignore[no-untyped-def]
+    def n(clause: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
 
     q, y = qf.period, qf.ytd
@@ -125,7 +130,7 @@ def by_department(session: Session, qf: QuarterFigures) -> list[DepartmentRow]:
         .where(or_(tally.published_in(y), tally.overdue_unpublished(q)))
         .group_by(Item.department_id)
     )
-    deps = {d.id: d for d in session.scalars(select(Department))}
+    deps: dict[Optional[int], Department] = {d.id: d for d in session.scalars(select(Department))}
     rows = []
     for dep_id, *values in session.execute(stmt):
         d = deps.get(dep_id)
@@ -218,7 +223,7 @@ class DetailRow:
         return "期末超期未发布" if self.open_at_end else "超期发布"
 
 
-def _detail_stmt(where):  # type: ignore[no-untyped-def]
+def _detail_stmt(where: ColumnElement[bool]) -> Select[Unpack[tuple[Any, ...]]]:
     cat, parent, dep = aliased(CatalogueEntry), aliased(CatalogueEntry), aliased(Department)
     return (
         select(Item.id, Item.index_no, Item.title, Item.doc_no, Item.kind, parent.name, cat.name,
@@ -231,13 +236,14 @@ def _detail_stmt(where):  # type: ignore[no-untyped-def]
     )
 
 
-def _detail(row, as_of: dt.date, counter: WorkdayCounter) -> DetailRow:  # type: ignore[no-untyped-def]
+def _detail(row: Row[Unpack[_DetailColumns]], as_of: dt.date, counter: WorkdayCounter) -> DetailRow:
     (id_, index_no, title, doc_no, kind, group, cat, dep, attribute, formed, due, published,
      channels, status) = row
     open_at_end = published is None or published >= as_of
-    end = as_of if open_at_end else published
-    days = (end - due).days if due is not None and end > due else 0
-    work = counter.between(due, end) if days else 0
+    end = as_of if published is None or open_at_end else published
+    days = work = 0
+    if due is not None and end > due:
+        days, work = (end - due).days, counter.between(due, end)
     category = f"{group}／{cat}" if group else (cat or "")
     return DetailRow(id_, index_no, title, doc_no or "", kind, category, dep or "",
                      ATTRIBUTES.get(attribute, attribute), formed, due, published,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Optional
+from typing import Optional, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.attachments import files
@@ -117,7 +117,7 @@ def _check_department(session: Session, department_id: Optional[int]) -> None:
 
 
 def _assign(entry: WorklogEntry, data: WorklogData) -> None:
-    entry.day = data.day  # type: ignore[assignment]
+    entry.day = cast(dt.date, data.day)  # validate() has refused an entry without a day
     entry.kind = data.kind
     entry.title = data.title.strip()
     entry.participants = data.participants.strip()
@@ -185,10 +185,11 @@ def delete_entry(session: Session, db: Database, actor: Actor, entry_id: int,
 
 # --- reading ------------------------------------------------------------------------------------
 
-def _rows(session: Session, *where) -> list[WorklogRow]:  # type: ignore[no-untyped-def]
+def _rows(session: Session, *where: ColumnElement[bool]) -> list[WorklogRow]:
     counts = (select(WorklogAttachment.entry_id, func.count().label("n"))
               .group_by(WorklogAttachment.entry_id).subquery())
-    stmt = (
+    # (the subquery's count column is untyped for mypy: the row's types are stated here)
+    stmt: Select[WorklogEntry, Optional[str], Optional[int]] = (
         select(WorklogEntry, Department.name, counts.c.n)
         .outerjoin(Department, Department.id == WorklogEntry.department_id)
         .outerjoin(counts, counts.c.entry_id == WorklogEntry.id)
