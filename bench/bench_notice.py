@@ -89,7 +89,7 @@ def make_docx(data: NoticeData, path: Path) -> None:
         table.style = "Table Grid"
         for row in table_lines:
             cells = table.add_row().cells
-            for c, text in zip(cells, row):
+            for c, text in zip(cells, row, strict=False):  # pasted rows may be ragged
                 c.text = text
     for ln in closing_paragraphs(data, data.content):
         para(ln, 16, "仿宋_GB2312")

@@ -68,7 +68,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="deskapp", description=f"{APP_NAME}：街道政务公开工作台账")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="数据库文件或地址（默认：环境变量 DESKAPP_DB，或用户数据目录）")
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="数据库文件或地址（默认：环境变量 DESKAPP_DB，或用户数据目录）")
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26
 
 On SQLite also the FTS5 trigram index over items (title, 文号, 索引号, content) and the
@@ -63,7 +63,8 @@ def upgrade() -> None:
     sa.Column('layer', sa.String(length=20), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['parent_id'], ['catalogue_entry.id'], name=op.f('fk_catalogue_entry_parent_id_catalogue_entry')),
+    sa.ForeignKeyConstraint(['parent_id'], ['catalogue_entry.id'],
+                            name=op.f('fk_catalogue_entry_parent_id_catalogue_entry')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_entry'))
     )
     op.create_table('department',
@@ -142,7 +143,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['catalogue_id'], ['catalogue_entry.id'], name=op.f('fk_item_catalogue_id_catalogue_entry')),
+    sa.ForeignKeyConstraint(['catalogue_id'], ['catalogue_entry.id'],
+                            name=op.f('fk_item_catalogue_id_catalogue_entry')),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_item_department_id_department')),
     sa.ForeignKeyConstraint(['drafter_id'], ['person.id'], name=op.f('fk_item_drafter_id_person')),
     sa.ForeignKeyConstraint(['interpretation_id'], ['item.id'], name=op.f('fk_item_interpretation_id_item')),

@@ -147,7 +147,7 @@ def _write_table(rows: Iterator[ItemRow], total: int, late: int) -> None:
     provisional = False
     for row in rows:
         provisional = provisional or row.due_provisional
-        line = "  ".join(fit(cell, w) for cell, (_, w) in zip(_cells(row), COLUMNS))
+        line = "  ".join(fit(cell, w) for cell, (_, w) in zip(_cells(row), COLUMNS, strict=True))
         _out(line.rstrip() + "\n")
     _out(f"共 {total} 条，超期 {late} 条\n")
     if provisional:

@@ -27,7 +27,8 @@ def demo_db(db, actor):
         for n in range(96):
             status = STATUSES[n % len(STATUSES)]
             formed = TODAY - dt.timedelta(days=5 + n % 60)
-            published = min(formed + dt.timedelta(days=3 + n % 30), TODAY) if status in ("published", "withdrawn") else None
+            published = (min(formed + dt.timedelta(days=3 + n % 30), TODAY)
+                         if status in ("published", "withdrawn") else None)
             withheld = n % 23 == 5  # a few 不予公开, one of them "published" by the generator
             data = ItemData(title=f"演示信息{n}", kind="工作动态", formed_on=formed, department_id=staff.dept,
                             drafter_id=staff.drafter, status=status, published_on=published,
@@ -73,7 +74,8 @@ def test_queue_shows_every_step_and_revisions(demo_db):
         add_review_history(s, TODAY, seed=3)
         groups = review_queue.grouped(s, review_queue.queue_rows(s, TODAY))
         revisions = s.scalars(select(Item).where(Item.revision_of_id.is_not(None))).all()
-        superseded = s.scalar(select(func.count()).select_from(ItemReview).where(ItemReview.superseded_by_id.is_not(None)))
+        superseded = s.scalar(select(func.count()).select_from(ItemReview)
+                              .where(ItemReview.superseded_by_id.is_not(None)))
     assert all(g.rows for g in groups), [(g.label, len(g.rows)) for g in groups]
     assert sorted(r.status for r in revisions) == ["draft", "in_review", "published"]
     assert superseded == 1
@@ -133,8 +135,9 @@ def test_same_seed_same_review_rows(db, data_dir):
     twin = open_database(data_dir / "孪生 台账.db")
     try:
         demo.generate(twin, 200, seed=9, today=TODAY)
+        orders = {"item_step_person": "item_step_id, person_id", "item_review": "item_id"}
         for table in ("item", "person", "item_step", "item_step_person", "item_review", "review_decision"):
-            order = "item_step_id, person_id" if table == "item_step_person" else "item_id" if table == "item_review" else "id"
+            order = orders.get(table, "id")
             assert _rows(db, table, order) == _rows(twin, table, order), table
     finally:
         twin.close()

@@ -112,7 +112,8 @@ def test_bad_arrangements_are_refused_and_nothing_changes(db, actor, today, over
 def test_a_year_out_of_range_is_refused(db, actor):
     with pytest.raises(ValidationError) as exc:
         with db.session() as s:
-            holidays.save_year(s, actor, YearArrangement(1999, [HolidayRange("元旦", D(1999, 1, 1), D(1999, 1, 1))], []))
+            new_year = HolidayRange("元旦", D(1999, 1, 1), D(1999, 1, 1))
+            holidays.save_year(s, actor, YearArrangement(1999, [new_year], []))
     assert "年份" in exc.value.fields["year"]
 
 

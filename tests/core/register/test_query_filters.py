@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -172,7 +173,7 @@ def test_sorting_and_plain_rows(reg):
 def test_quarters_partition_the_year(year):
     ranges = [quarter_range(year, q) for q in (1, 2, 3, 4)]
     assert ranges[0][0] == dt.date(year, 1, 1) and ranges[-1][1] == dt.date(year, 12, 31)
-    for (_, last), (first, _) in zip(ranges, ranges[1:]):
+    for (_, last), (first, _) in pairwise(ranges):
         assert first - last == dt.timedelta(days=1)
 
 

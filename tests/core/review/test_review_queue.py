@@ -144,7 +144,8 @@ def test_history_filters_and_excel(db, actor, desk, tmp_path):
     assert [f[0] for f in found] == [ids["退回"]]
     out = tmp_path / "导出 文件夹" / "操作记录.xlsx"
     out.parent.mkdir()
-    rows = on_item + [rh.HistoryRow(999, dt.datetime(2026, 11, 26, 9), "=1+1", "approve", "item", "1", "=HYPERLINK(\"x\")")]
+    formulas = rh.HistoryRow(999, dt.datetime(2026, 11, 26, 9), "=1+1", "approve", "item", "1", '=HYPERLINK("x")')
+    rows = on_item + [formulas]
     write_history(rows, out)
     ws = load_workbook(out).active
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]

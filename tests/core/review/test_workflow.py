@@ -42,7 +42,7 @@ def test_full_path_submit_approve_four_publish(db, actor, desk):
     staff, item_id = desk
     out = run(db, workflow.submit, actor, item_id, version(db, item_id), today=TODAY)
     assert out.status == "in_review" and out.step == "科室负责人初审"
-    for person, nxt in zip(staff.chain, ["保密审查", "分管领导审核", "主要领导签发", ""]):
+    for person, nxt in zip(staff.chain, ["保密审查", "分管领导审核", "主要领导签发", ""], strict=True):
         out = run(db, workflow.approve, actor, item_id, out.version, person, PASSWORD, today=TODAY)
         assert out.step == nxt
     assert out.status == "approved"
@@ -53,7 +53,8 @@ def test_full_path_submit_approve_four_publish(db, actor, desk):
         item = s.get(Item, item_id)
         assert item.published_on == TODAY and item.channels == ["政府网站", "社区/村公示栏（电子屏）"]
         assert s.get(ItemReview, item_id).days_late == 0
-        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.entity == "item", AuditEvent.entity_id == str(item_id))
+        actions = s.scalars(select(AuditEvent.action)
+                            .where(AuditEvent.entity == "item", AuditEvent.entity_id == str(item_id))
                             .order_by(AuditEvent.id)).all()
     assert actions == ["create", "submit", "approve", "approve", "approve", "approve", "publish"]
 

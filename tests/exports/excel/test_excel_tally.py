@@ -63,7 +63,7 @@ def test_sheets_and_summary_numbers(workbook, built_db):
         assert cells[1].value == row.figure.label
         got = [cells[3].value, cells[4].value, *(c.value for c in cells[5:8])]
         want = [row.quarter, row.ytd, *row.months]
-        for g, w in zip(got, want):
+        for g, w in zip(got, want, strict=True):
             assert g == (pytest.approx(w) if isinstance(w, float) else w), row.figure.label
             assert not isinstance(g, str), "numbers must be numbers, not text"
         assert cells[8].value == row.figure.rule

@@ -270,7 +270,8 @@ def _entity_bomb(good: Path, path: Path) -> Path:
     sheet = "xl/worksheets/sheet1.xml"
     body = members[sheet]
     start = body.index(b"<worksheet")
-    members[sheet] = bomb + body[start:].replace(b"<sheetData>", b"<sheetData><row r=\"50\"><c r=\"A50\" t=\"inlineStr\"><is><t>&lol3;</t></is></c></row>", 1)
+    cell = b'<row r="50"><c r="A50" t="inlineStr"><is><t>&lol3;</t></is></c></row>'
+    members[sheet] = bomb + body[start:].replace(b"<sheetData>", b"<sheetData>" + cell, 1)
     return _zip(path, members)
 
 

@@ -58,7 +58,8 @@ def test_form_fields_steps_and_embedded_fonts(db, item, tmp_path):
                   "索引号", "承办科室", "党政办公室", "经办人", "王经办", "内容摘要", "载体形式", "公文类",
                   "拟公开方式（渠道）", "政府网站", "公开范围", "面向社会", "拟公开时间", "公开属性", "主动公开",
                   "不予公开的理由和依据", "1.科室负责人初审", "2.保密审查", "3.分管领导审核", "4.主要领导签发",
-                  "内容属实，同意。", "李科长（在线签批）", "赵保密（纸质签批）", "2026年11月25日", "不涉密，同意公开。"]:
+                  "内容属实，同意。", "李科长（在线签批）", "赵保密（纸质签批）", "2026年11月25日",
+                  "不涉密，同意公开。"]:
         assert words in text, words
     assert text.count("年月日") == 2  # the two steps still to be signed on paper are blank
     fonts = fonts_used(out)

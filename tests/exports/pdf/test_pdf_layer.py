@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -144,4 +145,4 @@ def test_numbers_stay_with_their_units(bundled_only):
     text = "政" * 22 + "2026年9月23日起公示"
     lines = line_texts(Para(text, body_style(), bundled_only), A4_NOTICE.width)
     assert not any(line[0] in linebreak.UNITS_AFTER_NUMBER and prev[-1].isdigit()
-                   for prev, line in zip(lines, lines[1:])), lines
+                   for prev, line in pairwise(lines)), lines

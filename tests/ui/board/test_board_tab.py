@@ -111,7 +111,8 @@ def test_export_masked_and_unmasked_with_reason(tab, ctx, db, tmp_path):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert PID in text.replace("\n", "")
     with db.session() as s:
-        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "print_unmasked")).after["reason"] == "核对身份需要"
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "print_unmasked"))
+        assert event.after["reason"] == "核对身份需要"
 
 
 def test_batch_board(tab, ctx, tmp_path, qtbot):

@@ -70,7 +70,8 @@ def test_paper_dialog(qtbot):
     d.scan.setText("/tmp/扫描.pdf")
     d.accept()
     r = d.result_value
-    assert (r.signer_id, r.decision, r.paper_date, r.scan_path) == (3, "withhold", TODAY - dt.timedelta(days=2), "/tmp/扫描.pdf")
+    assert (r.signer_id, r.decision, r.paper_date, r.scan_path) == (
+        3, "withhold", TODAY - dt.timedelta(days=2), "/tmp/扫描.pdf")
     no_withhold = PaperDialog("初审", [(2, "李科长")], TODAY)
     qtbot.addWidget(no_withhold)
     assert no_withhold.decision.count() == 2

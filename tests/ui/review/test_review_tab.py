@@ -84,7 +84,7 @@ def test_gui_flow_submit_approve_four_times_publish(qtbot, db, desk):
     qtbot.mouseClick(tab.buttons["submit"], Qt.MouseButton.LeftButton)
     assert status(db, ids[0]) == "in_review"
     expected = ["李科长", "赵保密", "钱分管", "孙主任"]
-    for person, name in zip(staff.chain, expected):
+    for person, name in zip(staff.chain, expected, strict=True):
         assert tab.selected_rows()[0].item_id == ids[0]  # kept selected across refreshes
         assert tab.detail.current_deciders == ((person, name),)
         answers.signatures.append(Signature(person, PASSWORD, f"{name}同意"))
@@ -328,7 +328,7 @@ def test_gui_revision_goes_through_every_step_and_replaces_the_published_one(qtb
     tab.select_items([revision])
     assert tab.selected_rows()[0].group == "drafts" and "第2版（修订）" in tab.pane.toPlainText()
     qtbot.mouseClick(tab.buttons["submit"], Qt.MouseButton.LeftButton)
-    for person, step in zip(staff.chain, ["科室负责人初审", "保密审查", "分管领导审核", "主要领导签发"]):
+    for person, step in zip(staff.chain, ["科室负责人初审", "保密审查", "分管领导审核", "主要领导签发"], strict=True):
         assert tab.selected_rows()[0].group == step
         assert status(db, ids[0]) == "published"  # the old revision stays visible meanwhile
         answers.signatures.append(Signature(person, PASSWORD, ""))
