@@ -106,9 +106,10 @@ def test_unnamed_bodies_print_what_the_law_makes_them_and_warn() -> None:
 def test_letters_before_the_reply_have_their_dates_and_articles() -> None:
     receipt = "".join(compose("receipt").paragraphs)
     assert "申请编号为依申请公开〔2026〕15号" in receipt and "330102********0316" in receipt
-    assert "第三十三条" in receipt and "2026年4月21日前" in receipt
+    assert "第三十三条" in receipt and "20个工作日内、最迟于2026年4月21日作出答复" in receipt
     supplement = "".join(compose("supplement").paragraphs)
-    assert "第三十条" in supplement and "所需信息的名称或文号" in supplement and "2026年4月3日前" in supplement
+    assert "第三十条" in supplement and "所需信息的名称或文号" in supplement
+    assert "最迟于2026年4月3日向本机关提交" in supplement
     assert "视为放弃申请" in supplement
     extension = "".join(compose("extension").paragraphs)
     assert "第三十三条" in extension and "由2026年4月21日延长至2026年5月20日" in extension
@@ -121,14 +122,14 @@ def test_the_third_party_letter_never_names_the_applicant() -> None:
     words = compose("third-party")  # the CLI's spelling
     text = "".join(words.paragraphs)
     assert words.title == "征求第三方意见书" and words.addressee == "某某置业有限公司"
-    assert "第三十二条" in text and "15个工作日内（即2026年4月14日前）" in text and "逾期未提出意见" in text
+    assert "第三十二条" in text and "15个工作日内、最迟于2026年4月14日以书面形式" in text and "逾期未提出意见" in text
     assert "张小三" not in text and "0316" not in text
 
 
 def test_missing_values_leave_a_blank_and_say_which() -> None:
     words = compose("supplement", supplement_end="", missing="")
     text = "".join(words.paragraphs)
-    assert "＿＿＿＿年＿＿月＿＿日前" in text
+    assert "最迟于＿＿＿＿年＿＿月＿＿日" in text
     assert any("补正期限" in w for w in words.warnings) and any("需要补正的事项" in w for w in words.warnings)
     words = compose("third_party", third_party="")
     assert words.addressee.startswith("＿") and any("第三方名称" in w for w in words.warnings)

@@ -68,7 +68,7 @@ def test_receipt_prints_the_due_date_and_the_masked_id() -> None:
     text, messages, _, _ = render(kind="receipt")
     assert_letter(text, "政府信息公开申请登记回执")
     assert f"证件号码{PID_MASKED}" in text
-    assert "第三十三条" in text and "20个工作日内（即2026年4月21日前）" in text
+    assert "第三十三条" in text and "20个工作日内、最迟于2026年4月21日作出答复" in text
     assert "60日" not in text  # no 救济途径 on a receipt
     assert not messages
 
@@ -76,14 +76,14 @@ def test_receipt_prints_the_due_date_and_the_masked_id() -> None:
 def test_supplement_extension_and_third_party_letters() -> None:
     text, _, _, _ = render(kind="supplement")
     assert_letter(text, "补正申请告知书")
-    assert "第三十条" in text and "所需信息的名称或文号" in text and "2026年4月3日前" in text
+    assert "第三十条" in text and "所需信息的名称或文号" in text and "最迟于2026年4月3日" in text
     text, _, _, _ = render(kind="extension")
     assert_letter(text, "延期答复告知书")
     assert "第三十三条" in text and "由2026年4月21日延长至2026年5月20日" in text and "李四" in text
     text, _, _, _ = render(kind="third-party")
     assert_letter(text, "征求第三方意见书")
     assert "某某置业有限公司：" in text and "第三十二条" in text
-    assert "15个工作日内（即2026年4月14日前）" in text and "逾期未提出意见" in text
+    assert "15个工作日内、最迟于2026年4月14日以书面形式" in text and "逾期未提出意见" in text
     assert "张小三" not in text and PID_MASKED not in text and PID[-4:] not in text
 
 
@@ -129,7 +129,7 @@ def test_hostile_free_text_still_renders() -> None:
 
 def test_missing_dates_are_left_blank_and_reported() -> None:
     text, messages, _, _ = render(kind="supplement", supplement_end=None)
-    assert "＿＿＿＿年＿＿月＿＿日前" in text
+    assert "最迟于＿＿＿＿年＿＿月＿＿日" in text
     assert any("补正期限" in m and "手写" in m for m in messages)
 
 
