@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 TABS: list[tuple[str, str]] = [
     ("信息登记", "deskapp.ui.register.tab:RegisterTab"),
+    ("依申请公开", "deskapp.ui.requests.tab:RequestsTab"),
     ("审核签发", "deskapp.ui.review.tab:ReviewTab"),
     ("公示栏", "deskapp.ui.board.tab:BoardTab"),
     ("工作记录", "deskapp.ui.worklog.tab:WorklogTab"),
