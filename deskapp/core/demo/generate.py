@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.calendar.workdays import WorkCalendar
+from deskapp.core.demo import requests as demo_requests
 from deskapp.core.demo import review as demo_review
 from deskapp.core.demo import text as demo_text
 from deskapp.core.demo.names import credit_code, mobile, org_code, person_name
@@ -80,6 +81,7 @@ class DemoSummary:
     people_listed: int  # synthetic people in 公示 lists
     settings_filled: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    requests: int = 0  # 依申请公开 requests (one for every ten items)
 
 
 def generate(db: Database, items: int, year: Optional[int] = None, seed: int = 1,
@@ -105,6 +107,8 @@ def generate(db: Database, items: int, year: Optional[int] = None, seed: int = 1
             counts["status"][old_status] -= n
             counts["status"]["approved"] += n
         worklog.add_demo_entries(s, year, today, seed=seed, actor=actor)  # the tally's 工作记录
+        requests = demo_requests.add_demo_requests(s, items, year, today, list(departments.values()),
+                                                   seed=seed, actor=actor)
         settings.put_many(s, {"demo_loaded": True})
         summary = DemoSummary(
             items=len(plans), year=year, seed=seed, departments_added=depts_added,
@@ -112,6 +116,7 @@ def generate(db: Database, items: int, year: Optional[int] = None, seed: int = 1
             by_kind=dict(sorted(counts["kind"].items())), late=counts["flags"]["late"],
             due_soon=counts["flags"]["soon"], people_listed=counts["flags"]["people"],
             settings_filled=filled, seconds=round(time.perf_counter() - started, 2),
+            requests=requests.requests,
         )
         audit.record(s, actor, "demo_generate", "item", None, None, {
             k: v for k, v in summary.__dict__.items() if k != "seconds"})
@@ -277,6 +282,7 @@ def remove_demo(db: Database, actor: Actor = audit.SYSTEM) -> int:
         with rebuilt_item_search_index(s):
             s.execute(Item.__table__.delete().where(Item.is_demo.is_(True)))
         s.execute(WorklogEntry.__table__.delete().where(WorklogEntry.is_demo.is_(True)))
+        requests = demo_requests.remove_demo_requests(s)
         people = _delete_unreferenced(s, Person.__table__)
         departments = _delete_unreferenced(s, Department.__table__)
         purged = files.purge_unreferenced(s, db, actor)
@@ -284,7 +290,7 @@ def remove_demo(db: Database, actor: Actor = audit.SYSTEM) -> int:
         untouched = {k: settings.OPTIONS[k].default for k, v in ORGANISATION.items() if settings.get(s, k) == v}
         settings.put_many(s, {**untouched, "demo_loaded": False})
         audit.record(s, actor, "demo_remove", "item", None, None, {
-            "items": count, "people": people, "departments": departments, "files": purged,
+            "items": count, "requests": requests, "people": people, "departments": departments, "files": purged,
             "settings_cleared": sorted(untouched)})
         s.expire_all()
     return count
