@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "deskapp.commands.notice",
     "deskapp.commands.tally",
     "deskapp.commands.import_ledger",
+    "deskapp.commands.requests",
 ]
 
 log = logging.getLogger(__name__)
