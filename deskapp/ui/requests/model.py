@@ -67,11 +67,14 @@ class RequestsModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[RequestRow]] = OrderedDict()
 
     # --- loading ------------------------------------------------------------------------------
-    def load(self, f: RequestFilter, today: Optional[dt.date] = None) -> None:
+    def load(self, f: RequestFilter, today: Optional[dt.date] = None, fresh: bool = True) -> None:
+        """Read the ids for ``f``. ``fresh=False`` (a search keystroke) keeps the calendar read
+        before; a refresh from outside re-reads it, since the holidays may have changed."""
         self.filter = f
         if today is not None and today != self.today:
-            self.today = today
-        self.register = RequestRegister(self.db, self.today)  # the calendar may have changed
+            self.today, fresh = today, True
+        if fresh:
+            self.register = RequestRegister(self.db, self.today)
         with self.db.session() as s:
             ids = self.register.ids(s, f)
         self.beginResetModel()

@@ -117,7 +117,7 @@ class RequestsTab(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
+        self._search_timer.timeout.connect(self.search_changed)
         self._build()
         self.refresh()
 
@@ -246,8 +246,14 @@ class RequestsTab(QWidget):
             search=self.search.text())
 
     def refresh(self, *_args: Any) -> None:
+        self._reload(fresh=True)
+
+    def search_changed(self) -> None:
+        self._reload(fresh=False)
+
+    def _reload(self, fresh: bool) -> None:
         keep = self.detail.id if self.detail is not None else None
-        self.model.load(self.current_filter(), self.ctx.today())
+        self.model.load(self.current_filter(), self.ctx.today(), fresh)
         self.count.setText(f"共 {len(self.model.ids)} 件")
         if keep is not None and self.model.row_of(keep) >= 0:
             self.select_request(keep)
