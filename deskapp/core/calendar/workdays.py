@@ -236,7 +236,7 @@ def package_arrangements() -> Iterable[YearArrangement]:
             continue  # plain weekends are in the package's table too; weekdays tell those
         name = names.get(getattr(holiday, "value", holiday), str(holiday))
         by_year.setdefault(day.year, ([], []))[0].append((day, name))
-    for day, holiday in sorted(chinese_calendar.workdays.items()):
+    for day in sorted(chinese_calendar.workdays):
         if day.weekday() >= 5:
             by_year.setdefault(day.year, ([], []))[1].append(day)
     for year, (holidays, makeup) in sorted(by_year.items()):

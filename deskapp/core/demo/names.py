@@ -43,7 +43,7 @@ def person_name(rng: random.Random) -> str:
 
 def resident_id_check(first17: str) -> str:
     """GB 11643-1999 check character of the first 17 digits of a 身份证号."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
@@ -77,7 +77,7 @@ def mobile(rng: random.Random) -> str:
 
 def org_code(body8: str) -> str:
     """GB 11714 组织机构代码: 8 digits plus its check character."""
-    total = sum(int(c) * w for c, w in zip(body8, _ORG_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body8 + {10: "X", 11: "0"}.get(check, str(check))
 
@@ -85,7 +85,7 @@ def org_code(body8: str) -> str:
 def credit_code(region: str, org9: str, kind: str = "11") -> str:
     """GB 32100 统一社会信用代码 for an organ of state (登记管理部门 1, 机关 1)."""
     body = kind + region + org9
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
     return body + _USCC_CHARS[(31 - total % 31) % 31]
 
 

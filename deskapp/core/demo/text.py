@@ -67,8 +67,8 @@ PLAN_TITLES = ("{office}{year}年{t}工作计划", "{office}{year}年政务公�
                "{office}{t}三年行动计划（{year}—{year2}年）")
 FINANCE_TITLES = ("{org}{year}年部门预算", "{org}{prev}年部门决算", "{office}{year}年“三公”经费预算情况说明",
                   "{office}{t}项目政府采购结果公告", "{office}{year}年第{q}季度财政资金使用情况")
-PERSONNEL_TITLES = ("{office}{year}年公开招聘社区专职工作者公告", "{office}{year}年公开招聘社区专职工作者拟聘用人员名单",
-                    "关于{name}等同志职务任免的通知")
+PERSONNEL_TITLES = ("{office}{year}年公开招聘社区专职工作者公告",
+                    "{office}{year}年公开招聘社区专职工作者拟聘用人员名单", "关于{name}等同志职务任免的通知")
 RESPONSE_TITLES = ("关于居民反映{c}{issue}问题的回复", "关于“{issue}”网民留言的答复",
                    "12345热线关于{c}{issue}诉求的办理情况")
 OTHER_TITLES = ("{office}{t}办事指南", "{office}便民服务中心{t}服务事项清单", "{office}政府信息公开指南（{year}年版）")
@@ -149,7 +149,7 @@ def interpretation_body(policy_title: str, t: Topic, day: dt.date) -> str:
     return "\n\n".join((
         f"一、出台背景\n为{t.purpose}，街道制定了{policy_title}。",
         f"二、主要内容\n文件明确了{t.phrase}工作的目标任务、职责分工和保障措施。",
-        f"三、适用对象\n辖区内居民、企业和各社区居委会。",
+        "三、适用对象\n辖区内居民、企业和各社区居委会。",
         f"四、解读机关及联系方式\n解读机关：{OFFICE_FULL}{t.department}；解读日期：{chinese_date(day)}。",
     ))
 
@@ -205,7 +205,9 @@ def list_notice_body(table: str, t: Topic, start: dt.date, end: dt.date, org: st
 
 
 def appointment_body(names: list[str], start: dt.date, end: dt.date, org: str, phone: str) -> str:
-    rows = "\n".join(f"{n}，拟任{OFFICE}{dept}负责人。" for n, dept in zip(names, ("党政办", "社会事务办", "平安办")))
+    # One to three names: the first ones take the offices in order.
+    offices = ("党政办", "社会事务办", "平安办")
+    rows = "\n".join(f"{n}，拟任{OFFICE}{dept}负责人。" for n, dept in zip(names, offices, strict=False))
     return "\n\n".join((
         "根据《党政领导干部选拔任用工作条例》有关规定，现将拟任职干部情况予以公示：",
         rows,

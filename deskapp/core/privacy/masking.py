@@ -53,7 +53,7 @@ class Finding:
 
 def id_check_char(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits of an ID number."""
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11]
 
 

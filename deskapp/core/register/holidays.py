@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Optional
 
 from sqlalchemy import func, select
@@ -111,7 +112,7 @@ def check(arrangement: YearArrangement) -> None:
 
 def _overlap(ranges: list[HolidayRange]) -> Optional[str]:
     ordered = sorted(ranges, key=lambda r: r.first)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if b.first <= a.last:
             return f"“{a.name}”与“{b.name}”的日期重叠，请改正（连休可合成一段，如“中秋节、国庆节”）。"
     return None

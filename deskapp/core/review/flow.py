@@ -198,7 +198,7 @@ def validate_flow(session: Session, data: FlowData) -> None:
         errors["steps"] = f"审核流程最多 {MAX_STEPS} 个步骤。"
     names = [s.name.strip() for s in data.steps]
     known = _people_by_id(session)
-    for number, (step, name) in enumerate(zip(data.steps, names), start=1):
+    for number, (step, name) in enumerate(zip(data.steps, names, strict=True), start=1):
         if not name or len(name) > 50:
             errors[f"step{number}"] = f"第{number}步需要名称（不超过50个字）。"
         elif names.count(name) > 1:

@@ -62,7 +62,8 @@ def to_local(at: dt.datetime) -> dt.datetime:
     return at.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
 
 
-def local_day_bounds_utc(first: Optional[dt.date], last: Optional[dt.date]) -> tuple[Optional[dt.datetime], Optional[dt.datetime]]:
+def local_day_bounds_utc(first: Optional[dt.date],
+                         last: Optional[dt.date]) -> tuple[Optional[dt.datetime], Optional[dt.datetime]]:
     def utc(day: dt.date) -> dt.datetime:
         local = dt.datetime.combine(day, dt.time.min).astimezone()
         return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -108,7 +109,8 @@ class Entry:
     @property
     def mode_label(self) -> str:
         if self.mode == "paper":
-            return f"纸质签批（{self.paper_date.isoformat() if self.paper_date else '日期未填'}，{self.recorded_by}录入）"
+            day = self.paper_date.isoformat() if self.paper_date else "日期未填"
+            return f"纸质签批（{day}，{self.recorded_by}录入）"
         return MODES.get(self.mode, "")
 
 
@@ -154,7 +156,8 @@ def timeline(session: Session, item_id: int) -> list[Entry]:
         after = e.after or {}
         note = ""
         if e.action == "publish":
-            note = f"{after.get('published_on', '')}，{'、'.join(after.get('channels') or [])}；{after.get('compliance', '')}"
+            channels = "、".join(after.get("channels") or [])
+            note = f"{after.get('published_on', '')}，{channels}；{after.get('compliance', '')}"
         elif e.action == "withdraw":
             note = str(after.get("reason", ""))
         elif e.action in ("attach", "detach"):

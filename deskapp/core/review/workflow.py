@@ -154,7 +154,8 @@ def submit(session: Session, actor: Actor, item_id: int, expected_version: Optio
 def _current(session: Session, item: Item) -> tuple[ItemReview, ItemStep, list[ItemStep]]:
     review = session.get(ItemReview, item.id)
     if item.status != "in_review" or review is None or review.current_position is None:
-        raise ValidationError({"status": f"该信息当前为“{STATUSES.get(item.status, item.status)}”，不在审核中，无法签批。"})
+        status = STATUSES.get(item.status, item.status)
+        raise ValidationError({"status": f"该信息当前为“{status}”，不在审核中，无法签批。"})
     steps = steps_of(session, item.id)
     step = next(s for s in steps if s.position == review.current_position)
     return review, step, steps
@@ -166,7 +167,8 @@ def _check_decider(session: Session, item: Item, step: ItemStep, decider: Decide
         names = "、".join(allowed.values()) or "（无在职人员）"
         raise ValidationError({"person": f"“{step.name}”只能由{names}签批。"})
     if decision == "approve" and decider.id == item.drafter_id and forbid_self_approval(session):
-        raise ValidationError({"person": f"{decider.name}是该信息的经办人，不能同意自己起草的信息；请由其他审批人签批。"})
+        raise ValidationError(
+            {"person": f"{decider.name}是该信息的经办人，不能同意自己起草的信息；请由其他审批人签批。"})
     if decision == "withhold" and not step.can_withhold:
         raise ValidationError({"decision": f"“{step.name}”这一步不能决定不予公开；不予公开应在保密审查时决定。"})
 

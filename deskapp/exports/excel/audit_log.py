@@ -49,7 +49,7 @@ def write_history(rows: Sequence[HistoryRow], path: str | os.PathLike[str], titl
     for n, r in enumerate(rows, start=first + 1):
         values = [r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action_label, r.entity_label,
                   r.entity_id, r.subject, r.details]
-        for i, (col, value) in enumerate(zip(COLUMNS, values), start=1):
+        for i, (col, value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
             put(ws, n, i, value, col.kind)
             widths[i - 1] = max(widths[i - 1], text_width(value))
         height = wrapped_height(values, COLUMNS)

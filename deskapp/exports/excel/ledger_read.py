@@ -180,7 +180,7 @@ def _fill_down(rows: list[LedgerRow], merged: list[tuple[int, int, int, int]]) -
     if not vertical:
         return rows
     by_row = {r.row: r for r in rows}
-    for r1, c1, r2, c2 in vertical:
+    for r1, c1, r2, _c2 in vertical:
         top = by_row.get(r1)
         if top is None or c1 - 1 >= len(top.values):
             continue

@@ -38,7 +38,7 @@ EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 date system)
 BUFFER_ROWS = 500
 WIDTH_SAMPLE = 2000  # rows whose text widths size the columns
 # Characters XML 1.0 cannot carry (control characters but tab, newline, carriage return).
-_ILLEGAL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]}
+_ILLEGAL = {c: None for c in [*range(9), 11, 12, *range(14, 32)]}
 _ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -114,7 +114,7 @@ class StreamedSheet:
         parts.append("</row>")
         self._buffer.append("".join(parts))
         if self.count < WIDTH_SAMPLE:
-            self.widths = [max(w, text_width(v)) for w, v in zip(self.widths, values)]
+            self.widths = [max(w, text_width(v)) for w, v in zip(self.widths, values, strict=True)]
         self.count += 1
         if len(self._buffer) >= BUFFER_ROWS:
             self._flush()

@@ -177,7 +177,7 @@ def wrapped_height(values: Sequence[Any], cols: Sequence[Col],
     LibreOffice fits row heights when opening a file, so the desk sets them. ``widths``:
     the columns' widths (default: each column's widest)."""
     lines = 1
-    for i, (col, value) in enumerate(zip(cols, values)):
+    for i, (col, value) in enumerate(zip(cols, values, strict=True)):
         width = widths[i] if widths else col.max_width
         if col.kind == "wrap" and isinstance(value, str) and 2 * len(value) > width:
             per_line = max(width, 4)  # (shorter text fits one line: width ≤ 2 × length)

@@ -50,12 +50,12 @@ def table(ws: Worksheet, head: Heading, cols: Sequence[Col], rows: Sequence[Sequ
     widths = [0] * len(cols)
     r = HEADER_ROW
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
-        for c, (col, value) in enumerate(zip(cols, values), start=1):
+        for c, (col, value) in enumerate(zip(cols, values, strict=True), start=1):
             put(ws, r, c, value, col.kind)
             widths[c - 1] = max(widths[c - 1], text_width(value))
     if total is not None:
         r += 1
-        for c, (col, value) in enumerate(zip(cols, total), start=1):
+        for c, (col, value) in enumerate(zip(cols, total, strict=True), start=1):
             put(ws, r, c, value, col.kind, font=TOTAL_FONT, fill=TOTAL_FILL)
     final = set_widths(ws, cols, widths)
     for n, values in enumerate(rows, start=HEADER_ROW + 1):

@@ -138,7 +138,8 @@ class _Form:
             [self.p("内容摘要", L), self.p(data.summary), "", ""],
             [self.p("拟公开方式（渠道）", L), self.p(data.channels or "—"), "", ""],
             [self.p("公开范围", L), self.p(data.scope), self.p("拟公开时间", L), self.p(data.planned)],
-            [self.p("公开属性", L), self.p(data.attribute), self.p("不予公开的理由和依据", L), self.p(data.reason or "—")],
+            [self.p("公开属性", L), self.p(data.attribute), self.p("不予公开的理由和依据", L),
+             self.p(data.reason or "—")],
         ]
         table = Table(rows, colWidths=[0.17 * w, 0.33 * w, 0.17 * w, 0.33 * w])
         spans = [("SPAN", (1, r), (3, r)) for r in (0, 3, 4)]
@@ -183,7 +184,8 @@ class _Form:
 
 def _grid(font: str) -> list[tuple[Any, ...]]:
     # FONTNAME too: else ReportLab sets Helvetica (not embedded) for the empty spanned cells.
-    return [("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.7, black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    return [("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.7, black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
 

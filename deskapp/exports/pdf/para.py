@@ -126,7 +126,7 @@ class Para(Flowable):
         for tok in self.tokens():
             if len(tok) == 1 and len(tok[0][0]) > 1 and self._run_width(tok) > avail:
                 text, font = tok[0]
-                pieces = linebreak.split_long_token(text, lambda s: self._run_width([(s, font)]), avail)
+                pieces = linebreak.split_long_token(text, lambda s, font=font: self._run_width([(s, font)]), avail)
                 out.extend([[(p, font)] for p in pieces])
             else:
                 out.append(tok)

@@ -34,7 +34,7 @@ def column_widths(rows: list[list[str]], font: str, size: float, total: float) -
     if need <= total:
         extra = (total - need) / ncols
         return [w + extra for w in natural]
-    fixed = sum(w for w, lat in zip(natural, latin) if lat)
+    fixed = sum(w for w, lat in zip(natural, latin, strict=True) if lat)
     flexible = [i for i in range(ncols) if not latin[i]]
     if not flexible or fixed > total * 0.7:  # scale everything
         return [w * total / need for w in natural]
