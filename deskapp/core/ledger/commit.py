@@ -148,4 +148,4 @@ def _audit_creates(session: Session, actor: Actor, ids: list[int], rows: list[di
     """One ``create`` event per item, chained as audit.record chains them (one INSERT)."""
     audit.record_many(session, actor, "create", "item",
                       ((item_id, None, {f: row.get(f) for f in AUDITED_FIELDS})
-                       for item_id, row in zip(ids, rows)), at=now)
+                       for item_id, row in zip(ids, rows, strict=True)), at=now)
