@@ -21,7 +21,8 @@ from deskapp.core.store.models import CatalogueEntry
 
 def default_catalogue() -> list[dict[str, Any]]:
     data = resources.files("deskapp.resources").joinpath("catalogue.json").read_text("utf-8")
-    return json.loads(data)["entries"]
+    entries: list[dict[str, Any]] = json.loads(data)["entries"]
+    return entries
 
 
 def load_default_catalogue(session: Session) -> int:

@@ -13,9 +13,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from hashlib import sha256
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, cast
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session
 
 from deskapp.core.store.models import AuditEvent, Setting, utcnow
@@ -238,7 +239,9 @@ TAIL_BROKEN = "该条及其后的记录已被删除（最后记录的一条不�
 def _verify_sqlite(session: Session, batch: int) -> Optional[ChainBreak]:
     # The hot loop of `deskapp audit verify`: _digest's framing written out inline (no call,
     # no intermediate tuple per row). Keep the two in step; test_audit_chain checks both.
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    # None only for a connection closed or invalidated; session.connection() has just checked one out.
+    raw = cast(DBAPIConnection, session.connection().connection.dbapi_connection)
+    cursor = raw.cursor()
     cursor.execute(f"SELECT {_COLUMNS} FROM audit_event ORDER BY id")
     prev = ""
     try:

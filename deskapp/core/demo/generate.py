@@ -19,9 +19,9 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Column, CursorResult, ScalarSelect, Table, func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
@@ -38,7 +38,7 @@ from deskapp.core.register.query import UNPUBLISHED, due_soon_limit
 from deskapp.core.reports import worklog
 from deskapp.core.store import settings
 from deskapp.core.store.db import Database, deferred_item_search_index, rebuilt_item_search_index
-from deskapp.core.store.models import CatalogueEntry, Department, Item, Person, WorklogEntry
+from deskapp.core.store.models import CatalogueEntry, Department, Item, Person, WorklogEntry, table_of
 
 CHUNK = 2000
 MAX_ITEMS = 1_000_000
@@ -235,7 +235,7 @@ def _insert(s: Session, rng: random.Random, ctx: Context, plans: list[Any],
     builder = RowBuilder(rng, ctx, _row_template())
     counts: dict[str, Counter[str]] = {"status": Counter(), "kind": Counter(), "flags": Counter()}
     next_id = (s.scalar(select(func.max(Item.id))) or 0) + 1
-    conn, insert = s.connection(), Item.__table__.insert()
+    conn, insert = s.connection(), table_of(Item).insert()
     total, rows = len(plans), []
     report = progress or (lambda done, total: None)
     report(0, total)
@@ -278,13 +278,13 @@ def remove_demo(db: Database, actor: Actor = audit.SYSTEM) -> int:
     with db.session() as s:
         demo_ids = select(Item.id).where(Item.is_demo.is_(True)).scalar_subquery()
         count = s.scalar(select(func.count()).select_from(Item).where(Item.is_demo.is_(True))) or 0
-        _detach_references(s, Item.__table__, demo_ids)
+        _detach_references(s, table_of(Item), demo_ids)
         with rebuilt_item_search_index(s):
-            s.execute(Item.__table__.delete().where(Item.is_demo.is_(True)))
-        s.execute(WorklogEntry.__table__.delete().where(WorklogEntry.is_demo.is_(True)))
+            s.execute(table_of(Item).delete().where(Item.is_demo.is_(True)))
+        s.execute(table_of(WorklogEntry).delete().where(WorklogEntry.is_demo.is_(True)))
         requests = demo_requests.remove_demo_requests(s)
-        people = _delete_unreferenced(s, Person.__table__)
-        departments = _delete_unreferenced(s, Department.__table__)
+        people = _delete_unreferenced(s, table_of(Person))
+        departments = _delete_unreferenced(s, table_of(Department))
         purged = files.purge_unreferenced(s, db, actor)
         # The organisation's settings the demo filled in and nobody changed since go too.
         untouched = {k: settings.OPTIONS[k].default for k, v in ORGANISATION.items() if settings.get(s, k) == v}
@@ -296,7 +296,7 @@ def remove_demo(db: Database, actor: Actor = audit.SYSTEM) -> int:
     return count
 
 
-def _referencing(table: Any) -> list[tuple[Any, Any, Optional[str]]]:
+def _referencing(table: Table) -> list[tuple[Column[Any], Table, Optional[str]]]:
     """(column, its table, ON DELETE action) of every foreign key pointing at ``table``."""
     out = []
     for other in Item.metadata.sorted_tables:
@@ -306,7 +306,7 @@ def _referencing(table: Any) -> list[tuple[Any, Any, Optional[str]]]:
     return out
 
 
-def _detach_references(s: Session, table: Any, ids: Any) -> None:
+def _detach_references(s: Session, table: Table, ids: ScalarSelect[int]) -> None:
     """Rows pointing at demo items: a link (解读, 修订, "superseded by") is cleared, so a real
     item keeps its row; a row that belongs to the item (attachment, review step, decision …)
     goes with it. Done here rather than by the database's cascades, so the delete of the
@@ -319,11 +319,12 @@ def _detach_references(s: Session, table: Any, ids: Any) -> None:
         s.execute(other.delete().where(column.in_(ids)))
 
 
-def _delete_unreferenced(s: Session, table: Any) -> int:
+def _delete_unreferenced(s: Session, table: Table) -> int:
     """Demo rows of ``table`` that nothing refers to any more; the others stay (a real item
     or a configured review step still names them)."""
     keep = [select(col).where(col.is_not(None)) for col, _other, _action in _referencing(table)]
     stmt = table.delete().where(table.c.is_demo.is_(True))
     for sub in keep:
         stmt = stmt.where(table.c.id.not_in(sub))
-    return s.execute(stmt).rowcount or 0
+    result = cast(CursorResult[Any], s.execute(stmt))  # a DELETE's result: a CursorResult
+    return result.rowcount or 0

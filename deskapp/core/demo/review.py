@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
@@ -125,7 +125,8 @@ def _dates(w: _Writer, start: dt.date, count: int, bound: dt.date) -> list[dt.da
 WITHHOLD_OPINION = "依据《中华人民共和国政府信息公开条例》第十四条、第十六条，不予公开。"
 
 
-def _history(w: _Writer, row: Any, flow_steps: list[Any]) -> Optional[str]:
+def _history(w: _Writer, row: Row[int, str, str, dt.date, Optional[dt.date], Optional[dt.date], Optional[int], str],
+             flow_steps: list[Any]) -> Optional[str]:
     """Plan one item's review; returns the status it must have (may correct a withheld one)."""
     item_id, status, attribute, formed, published, due, dept, reason = row
     if status == "draft":

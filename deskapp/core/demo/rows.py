@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from deskapp.core.calendar.workdays import WorkCalendar
+from deskapp.core.calendar.workdays import DueDate, WorkCalendar
 from deskapp.core.demo import text as txt
 from deskapp.core.demo.names import birth_date, mobile, person_name, resident_id
 from deskapp.core.demo.plan import Plan, workdays_in
@@ -58,7 +58,7 @@ class Context:
     soon_limit: dt.date  # the last day counted as "due soon"
     first_day: dt.date  # formed dates fall in [first_day, last_day]
     last_day: dt.date
-    dues: dict[tuple[dt.date, int], Any] = field(default_factory=dict)  # (start, days) → DueDate
+    dues: dict[tuple[dt.date, int], DueDate] = field(default_factory=dict)  # (start, days) → its due date
 
 
 class RowBuilder:
@@ -70,7 +70,7 @@ class RowBuilder:
 
     # --- dates ------------------------------------------------------------------------------
 
-    def due(self, start: dt.date, catalogue: str) -> Any:
+    def due(self, start: dt.date, catalogue: str) -> DueDate:
         key = (start, self.ctx.limits.get(catalogue, 20))
         if key not in self.ctx.dues:
             self.ctx.dues[key] = self.ctx.cal.due_date(*key)
@@ -98,8 +98,8 @@ class RowBuilder:
         if plan.want == "withdrawn":
             return "withdrawn", self._on_time(plan.formed, due)
         if plan.status:
-            published = plan.status in ("published", "withdrawn")
-            return plan.status, self._on_time(plan.formed, due) if published else None
+            is_published = plan.status in ("published", "withdrawn")
+            return plan.status, self._on_time(plan.formed, due) if is_published else None
         if plan.want:  # late_open / soon: still waiting
             return self.rng.choice(OPEN), None
         if due < self.ctx.today:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from deskapp.core.register import items as register
 from deskapp.core.register import org
 from deskapp.core.register.items import AUDITED_FIELDS, ItemData
 from deskapp.core.store import settings
-from deskapp.core.store.models import CatalogueEntry, Item, utcnow
+from deskapp.core.store.models import CatalogueEntry, Item, table_of, utcnow
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,11 @@ def import_preview(session: Session, actor: Actor, preview: Preview, today: dt.d
     if bad and not skip_bad:
         raise DeskError(f"台账中有{bad}行有问题，未导入任何数据；请按预览改正后重新导入，"
                         "或选择“只导入无误的行”。")
-    good = [r for r in preview.rows if r.status == "ok" and r.data is not None]
     created = _create_departments(session, actor, preview.new_departments)
-    datas = []
-    for r in good:
+    datas: list[ItemData] = []
+    for r in preview.rows:
+        if r.status != "ok" or r.data is None:
+            continue
         if r.new_department:
             r.data.department_id = created[r.new_department]
         datas.append(r.data)
@@ -117,7 +118,7 @@ def insert_items(session: Session, actor: Actor, datas: list[ItemData], today: d
     limits = {i: d for i, d in session.execute(select(CatalogueEntry.id, CatalogueEntry.time_limit_days))}
     default_limit = int(settings.get(session, "default_time_limit"))
     given = {d.index_no.strip() for d in datas if d.index_no}
-    wanted, clash = sorted(given), set()
+    wanted, clash = sorted(given), set[str]()
     for start in range(0, len(wanted), 500):
         clash.update(session.scalars(select(Item.index_no).where(Item.index_no.in_(wanted[start:start + 500]))))
     if clash:
@@ -127,11 +128,12 @@ def insert_items(session: Session, actor: Actor, datas: list[ItemData], today: d
     rows = []
     for data in datas:
         row = _row(data, cal, limits, default_limit, now)
-        row["index_no"] = data.index_no.strip() if data.index_no else serials.assign(data.formed_on.year)
+        formed = cast(dt.date, data.formed_on)  # register.validate above refused a missing one
+        row["index_no"] = data.index_no.strip() if data.index_no else serials.assign(formed.year)
         rows.append(row)
     # One executemany INSERT; ids are then read back by the (unique) index numbers — INSERT …
     # RETURNING over many batches costs quadratic time in SQLAlchemy 2.1's result splicing.
-    session.execute(insert(Item.__table__), rows)  # Core executemany: no ORM bookkeeping
+    session.execute(insert(table_of(Item)), rows)  # Core executemany: no ORM bookkeeping
     numbers = [r["index_no"] for r in rows]
     by_number: dict[str, int] = {}
     for start in range(0, len(numbers), 500):

@@ -190,7 +190,7 @@ class RowChecker:
         self.col = {key: c for c, key in mapping.items() if key}
         self.lookup = Lookup(session)
         self.seen_index: dict[str, int] = {}
-        self.seen_key: dict[tuple[str, dt.date], int] = {}
+        self.seen_key: dict[tuple[str, Optional[dt.date]], int] = {}
 
     def prefetch(self, rows: list[LedgerRow]) -> None:
         """What already exists, looked up once for all rows (not twice per row)."""

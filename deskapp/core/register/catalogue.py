@@ -96,7 +96,7 @@ def _row(entry: CatalogueEntry, items: int) -> EntryRow:
 def _item_counts(session: Session) -> dict[int, int]:
     rows = session.execute(select(Item.catalogue_id, func.count())
                            .where(Item.catalogue_id.is_not(None)).group_by(Item.catalogue_id))
-    return {cid: n for cid, n in rows}
+    return {cid: n for cid, n in rows if cid is not None}  # (none is: see where)
 
 
 def list_entries(session: Session, include_inactive: bool = True) -> list[EntryRow]:

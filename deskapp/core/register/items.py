@@ -23,7 +23,7 @@ from deskapp.core.calendar.workdays import DueDate, WorkCalendar
 from deskapp.core.errors import ConcurrentEditError, DeskError, NotFoundError, ValidationError
 from deskapp.core.store import settings
 from deskapp.core.store.db import claim_write_lock
-from deskapp.core.store.models import CatalogueEntry, Department, Item, Person
+from deskapp.core.store.models import CatalogueEntry, Department, Item, Person, table_of
 from deskapp.core.store.vocab import ATTRIBUTES, KINDS, NOTICE_DAY_KINDS, SCOPES, STATUSES, VALIDITY
 
 # 文号 year brackets as clerks type them: [2026] (2026) （2026） 【2026】 ［2026］ 〔2026〕
@@ -211,7 +211,7 @@ def recompute_open_deadlines(session: Session, actor: Actor = audit.SYSTEM) -> i
     if updates:
         # A bulk UPDATE by primary key: a recomputation does not bump the version column,
         # so nobody's open edit is refused because the holiday table changed.
-        table = Item.__table__
+        table = table_of(Item)
         stmt = (
             update(table)
             .where(table.c.id == bindparam("b_id"))

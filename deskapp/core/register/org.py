@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
@@ -65,7 +65,7 @@ def _check_org_values(values: dict[str, Any], errors: dict[str, str]) -> None:
 
 def _valid_month_day(text: str) -> bool:
     m = _MONTH_DAY.match(text.strip())
-    return bool(m) and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= _DAYS_IN_MONTH[int(m.group(1)) - 1]
+    return m is not None and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= _DAYS_IN_MONTH[int(m.group(1)) - 1]
 
 
 def save_settings(session: Session, actor: Actor, changes: dict[str, Any]) -> SettingsSaved:
@@ -121,9 +121,9 @@ class DepartmentData:
 DEPARTMENT_FIELDS = ["name", "kind", "sort_order", "active"]
 
 
-def _counts(session: Session, column: Any) -> dict[int, int]:
+def _counts(session: Session, column: InstrumentedAttribute[Optional[int]]) -> dict[int, int]:
     rows = session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column))
-    return {dept_id: n for dept_id, n in rows}
+    return {dept_id: n for dept_id, n in rows if dept_id is not None}  # (none is: see where)
 
 
 def _row(dept: Department, people: dict[int, int], items: dict[int, int]) -> DepartmentRow:

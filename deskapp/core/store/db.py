@@ -375,6 +375,6 @@ def rebuilt_item_search_index(session: Session) -> Iterator[None]:
 def integrity_ok(path: Path) -> bool:
     con = sqlite3.connect(str(path))
     try:
-        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
     finally:
         con.close()

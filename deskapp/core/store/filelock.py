@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import IO
 
 from deskapp.core.errors import DatabaseLockedError
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows (mypy follows this test)
     import msvcrt
 
     def _try_lock(fh: IO[str]) -> bool:

@@ -7,7 +7,7 @@ Stored codes are English (``active``, ``draft``); the Chinese labels users see l
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -39,6 +40,13 @@ def utcnow() -> dt.datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core Table, for bulk INSERT / UPDATE / DELETE without the ORM. SQLAlchemy
+    types ``__table__`` as any FromClause (a class may map a join or a select); every model
+    here is declared with ``__tablename__``, so it maps exactly one Table."""
+    return cast(Table, model.__table__)
 
 
 class Setting(Base):
