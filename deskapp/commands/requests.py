@@ -20,7 +20,7 @@ from deskapp.core.errors import DeskError
 from deskapp.core.requests import clock
 from deskapp.core.requests.query import RequestFilter, RequestRegister, RequestRow
 
-REQUEST_COMMAND_MODULES: list[str] = []  # e.g. "deskapp.commands.request_letter"
+REQUEST_COMMAND_MODULES: list[str] = ["deskapp.commands.request_letter"]
 PAGE = 500
 
 
