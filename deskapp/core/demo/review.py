@@ -40,7 +40,8 @@ RETURN_OPINIONS = [
     "请补充政策解读稿，与文件同步报送。", "公示期限不足7天，请调整公示时间。",
     "附件缺少盖章扫描件，请补齐。", "表述不够准确，请与分管领导沟通后修改。",
 ]
-APPROVE_OPINIONS = ["", "", "同意。", "同意公开。", "经审查，不涉及国家秘密和工作秘密，同意公开。", "同意，请按时发布。"]
+APPROVE_OPINIONS = ["", "", "同意。", "同意公开。", "经审查，不涉及国家秘密和工作秘密，同意公开。",
+                    "同意，请按时发布。"]
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class _Writer:
         self.counts["paper"] += paper
 
     def snapshot(self, item_id: int, flow_steps: list[Any], department_id: Optional[int]) -> None:
-        for view, people in zip(flow_steps, self.deciders):
+        for view, people in zip(flow_steps, self.deciders, strict=True):  # deciders: one list per step
             if view.position == 1 and department_id in self.heads:
                 people = [self.heads[department_id]]  # 初审: the item's own 科室负责人
             sid = self.next_step_id

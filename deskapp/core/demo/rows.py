@@ -251,7 +251,8 @@ class RowBuilder:
         elif taken_down <= ctx.today and rng.random() > 0.06:  # a few are forgotten on the board
             row["removed_on"] = taken_down
 
-    def _people(self, topic: txt.Topic, amounts: tuple[int, ...], log: list[str]) -> list[tuple[str, str, str, str, int]]:
+    def _people(self, topic: txt.Topic, amounts: tuple[int, ...],
+                log: list[str]) -> list[tuple[str, str, str, str, int]]:
         rng = self.rng
         low, high = AGES.get(topic.phrase, (18, 80))
         people = []
