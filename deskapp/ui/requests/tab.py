@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.errors import DeskError
-from deskapp.core.requests import appeals
+from deskapp.core.requests import appeals, yearend
 from deskapp.core.requests.query import RequestDetail, RequestFilter
 from deskapp.core.requests.vocab import (
     APPEAL_KINDS,
@@ -66,7 +66,7 @@ def _d(day: Optional[dt.date]) -> str:
     return day.isoformat() if day else "—"
 
 
-def detail_html(d: RequestDetail) -> str:
+def detail_html(d: RequestDetail, linked: Sequence[appeals.AppealRow] = ()) -> str:
     """The request as the pane shows it: who, what, every date the clock uses, the history."""
     e = html.escape
     rows: list[tuple[str, str]] = [
@@ -98,6 +98,9 @@ def detail_html(d: RequestDetail) -> str:
     if d.outcome:
         rows.append(("办理结果", f"{OUTCOMES.get(d.outcome, d.outcome)}，{_d(d.reply_on)} 答复，"
                      f"{REPLY_DELIVERIES.get(d.reply_delivery or '', d.reply_delivery or '')}"))
+    for a in linked:
+        result = a.result_label + (f"（{_d(a.result_on)}）" if a.result_on else "")
+        rows.append((a.kind_label, f"{_d(a.filed_on)} {a.body}：{result}"))
     table = "".join(f"<tr><td style='color:#555;padding-right:8px' nowrap>{e(k)}</td><td>{e(v)}</td></tr>"
                     for k, v in rows)
     late = "<p style='color:#a1121b'><b>已超过答复期限。</b></p>" if d.overdue else ""
@@ -114,6 +117,7 @@ class RequestsTab(QWidget):
         self.model = RequestsModel(ctx.db, ctx.today(), self)
         self.ops = RequestActions(self)
         self.detail: Optional[RequestDetail] = None
+        self.linked: list[appeals.AppealRow] = []
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -281,8 +285,9 @@ class RequestsTab(QWidget):
         if request_id is not None:
             with self.ctx.db.session() as s:
                 self.detail = self.model.register.detail(s, request_id)
+                self.linked = appeals.list_appeals(s, request_id=request_id)
         empty = "<p style='color:#777'>选择一件申请查看详情。</p>"
-        self.pane.setHtml(detail_html(self.detail) if self.detail else empty)
+        self.pane.setHtml(detail_html(self.detail, self.linked) if self.detail else empty)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -345,6 +350,58 @@ class RequestsTab(QWidget):
         ], create, self)
         if self.ops.exec_dialog(dialog):
             self.after_change(request_id)
+
+    def record_appeal_result(self) -> None:
+        pending = {str(a.id): f"{a.kind_label} {_d(a.filed_on)} {a.body}" for a in self.linked
+                   if a.result == "pending"}
+        if not pending:
+            self.ctx.messages.warn(self, "所选申请没有尚未审结的行政复议或行政诉讼，请先用“复议/诉讼…”登记。")
+            return
+        by_id = {str(a.id): a for a in self.linked}
+
+        def save(s: Any, v: dict[str, Any]) -> object:
+            a = by_id[v["appeal"]]
+            data = appeals.AppealData(kind=a.kind, request_id=a.request_id, filed_on=a.filed_on, body=a.body,
+                                      result=v["result"], result_on=v["result_on"], note=a.note)
+            return appeals.update_appeal(s, self.ctx.actor, a.id, a.version, data, today=self.ctx.today())
+
+        results = {k: v for k, v in APPEAL_RESULTS.items() if k != "pending"}
+        dialog = StepDialog(self.ctx, "登记复议/诉讼结果", "", [
+            Field("appeal", "复议/诉讼", "choice", next(iter(pending)), pending),
+            Field("result", "结果", "choice", "upheld", results),
+            Field("result_on", "结果日期"),
+        ], save, self)
+        if self.ops.exec_dialog(dialog):
+            self.after_change(self.detail.id if self.detail else None)
+
+    def carry_over_year(self) -> None:
+        """年度结转: what was open on 31 December of last year is marked as carried over."""
+        year = self.ctx.today().year - 1
+        question = f"将{year}年12月31日仍未办结的申请标记为结转至{year + 1}年继续办理？（可重复执行，不会重复结转）"
+        if not self.ctx.messages.confirm(self, question):
+            return
+        try:
+            with self.ctx.db.session() as s:
+                count = yearend.carry_over(s, self.ctx.actor, year)
+        except DeskError as exc:
+            self.ctx.messages.warn(self, exc.message)
+            return
+        self.ctx.messages.info(self, f"已结转 {count} 件申请。" if count else f"{year}年没有需要新结转的申请。")
+        self.after_change(self.detail.id if self.detail else None)
+
+    def menu_actions(self) -> list[QAction]:
+        actions = []
+        for text, slot, writes in (
+            ("登记申请…", self.ops.new_request, True),
+            ("登记复议/诉讼…", self.add_appeal, True),
+            ("登记复议/诉讼结果…", self.record_appeal_result, True),
+            ("年度结转…", self.carry_over_year, True),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            action.setEnabled(not (writes and self.ctx.read_only))
+            actions.append(action)
+        return actions
 
     # --- the 编辑 menu and remembered layout -----------------------------------------------------
     def new_item(self) -> None:

@@ -142,3 +142,21 @@ def test_a_second_extension_is_not_offered_and_is_refused(qtbot, rctx: AppContex
                                           d.widgets["extension_approver"].setText("李主任")))
     tab.ops.extend()
     assert answering.seen[0].result() != QDialog.DialogCode.Accepted
+
+
+def test_appeal_recorded_then_its_result_and_the_year_carried_over(qtbot, rctx: AppContext) -> None:
+    request_id = add_request(rctx.db, "孙七", dt.date(2025, 12, 22))  # open on 31 December 2025
+    tab = RequestsTab(rctx)
+    qtbot.addWidget(tab)
+    tab.select_request(request_id)
+    Answering(tab, lambda d: (set_dates(d, filed_on="2026-5-6"), d.widgets["body"].setText("云溪区人民政府")))
+    tab.add_appeal()
+    assert "行政复议" in tab.pane.toPlainText() and "尚未审结" in tab.pane.toPlainText()
+    Answering(tab, lambda d: set_dates(d, result_on="2026-5-19"))
+    tab.record_appeal_result()
+    assert [a.result for a in tab.linked] == ["upheld"]
+    tab.carry_over_year()
+    assert rctx.messages.shown[-1] == ("info", "已结转 1 件申请。")
+    tab.carry_over_year()
+    assert rctx.messages.shown[-1] == ("info", "2025年没有需要新结转的申请。")
+    assert "结转" in tab.pane.toPlainText()
