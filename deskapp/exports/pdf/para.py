@@ -10,6 +10,7 @@ Splits across pages line by line; works inside ReportLab Tables (``minWidth``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Iterable, Optional, Sequence, TypedDict, Union, Unpack
 
 from reportlab.lib.colors import Color, black
@@ -120,13 +121,16 @@ class Para(Flowable):
         size, cs = self.style.size, self.style.char_space
         return sum(char_width(ch, font) * size + cs for text, font in runs for ch in text)
 
+    def _piece_width(self, text: str, font: str) -> float:
+        return self._run_width([(text, font)])
+
     def _fit_tokens(self, avail: float) -> list[Runs]:
         """Latin runs wider than a line are cut into pieces that fit."""
         out: list[Runs] = []
         for tok in self.tokens():
             if len(tok) == 1 and len(tok[0][0]) > 1 and self._run_width(tok) > avail:
                 text, font = tok[0]
-                pieces = linebreak.split_long_token(text, lambda s, font=font: self._run_width([(s, font)]), avail)
+                pieces = linebreak.split_long_token(text, partial(self._piece_width, font=font), avail)
                 out.extend([[(p, font)] for p in pieces])
             else:
                 out.append(tok)
