@@ -45,6 +45,19 @@ def test_grid_is_28_characters_by_22_lines(bundled_only):
     assert [len(x) for x in indented] == [26, 28, 6]
 
 
+def test_a_url_wider_than_the_line_is_cut_into_pieces_that_fit(bundled_only):
+    # One Latin token (no break opportunity) far wider than a line: cut, nothing lost, and
+    # every line — measured in the font it is drawn in — fits the width.
+    url = "https://www.example.gov.cn/" + "zwgk/" * 40 + "index.html"
+    para = Para(url, body_style(), bundled_only)
+    width = A4_NOTICE.width
+    lines = para.layout(width)
+    assert len(lines) > 2
+    assert "".join(t for line in lines for t, _ in line.runs) == url
+    for line in lines:
+        assert para._run_width(line.runs) <= width + 1e-6
+
+
 def test_paragraph_built_to_tempt_the_rules(bundled_only):
     # Closing marks fall exactly on the 29th position, opening marks on the 28th.
     text = ("政" * 28 + "，" + "务" * 26 + "“" + "公开" + "。" * 1 + "开" * 26 + "（" + "括号）"
