@@ -13,6 +13,7 @@ from typing import Any, Optional
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.requests.vocab import EVENT_KINDS
 from deskapp.core.review.workflow import DECISIONS, MODES, deciders_of, steps_of
 from deskapp.core.store.models import AuditEvent, Item, ItemReview, Person, ReviewDecision
 from deskapp.core.store.vocab import ATTRIBUTES, STATUSES
@@ -28,11 +29,14 @@ ACTIONS = {
     "prefill_package": "预置节假日安排", "report": "报送统计", "purge_files": "清理文件",
     "demo_review": "生成演示审核记录", "demo_worklog": "生成演示工作记录", "import": "导入台账",
     "board_issue": "编排公示栏期次",
+    # 依申请公开: each step of a request is recorded under its history's own name.
+    **EVENT_KINDS, "carry_over": "结转下年度", "demo_requests": "生成演示依申请公开",
 }
 ENTITIES = {
     "item": "信息", "person": "人员", "department": "科室", "setting": "设置", "calendar_year": "节假日安排",
     "calendar": "节假日安排", "review_flow": "审核流程", "catalogue_entry": "公开目录", "catalogue": "公开目录",
     "stored_file": "文件", "tally": "统计报表", "worklog": "工作记录", "board_issue": "公示栏期次",
+    "info_request": "依申请公开", "appeal": "复议/诉讼",
 }
 FIELDS = {
     "status": "状态", "step": "当前步骤", "decided_step": "审核步骤", "decision": "签批结果",
