@@ -80,7 +80,7 @@ def detail_html(d: RequestDetail, linked: Sequence[appeals.AppealRow] = ()) -> s
         rows.append(("答复期限", f"{_d(d.due.due)}　{d.due.explain()}"))
     elif d.supplement_deadline:
         rows.append(("答复期限", f"待补正：补正期限至 {_d(d.supplement_deadline)}，收到补正后重新计算20个工作日"))
-    rows.append(("补正告知", f"应于 {_d(d.supplement_notice_due)} 前发出；"
+    rows.append(("补正告知", f"最迟于 {_d(d.supplement_notice_due)} 发出；"
                  + (f"已于 {_d(d.supplement_notice_on)} 发出：{d.supplement_missing}" if d.supplement_notice_on
                     else "未发出")))
     if d.supplement_notice_on:
