@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
                      edits=True)
         self._action(menu, "公开目录…", lambda: self._open_dialog("settings.catalogue_dialog", "CatalogueDialog"),
                      edits=True)
+        self._action(menu, "依申请公开与文书…",
+                     lambda: self._open_dialog("settings.letters_dialog", "RequestSettingsDialog"), edits=True)
         self._action(menu, "审核流程与签批密码…",
                      lambda: self._open_dialog("review.flow_dialog", "ReviewFlowDialog"), edits=True)
         menu.addSeparator()
