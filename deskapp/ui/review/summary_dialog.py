@@ -51,7 +51,7 @@ def requests_html(d: RequestDigest, soon_days: int) -> str:
                      f"{_requests(d.due_soon, d.due_soon_total)}")
     if d.supplement_total:
         parts.append(f"<p style='color:#7a4b00'><b>补正告知期限将满 {d.supplement_total} 件</b>"
-                     "（收到申请后7个工作日内须一次性告知补正，如无需补正可不理会）</p>"
+                     "（收到申请后7个工作日内须一次性告知补正；无需补正的不必处理）</p>"
                      f"{_requests(d.supplement, d.supplement_total)}")
     return "".join(parts)
 
