@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import BinaryIO, Iterator, Optional, Union
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -96,7 +96,7 @@ def _target_error(folder: Path, exc: OSError) -> DeskError:
     return DeskError(f"无法把附件写入数据文件夹“{folder}”（{exc.strerror or exc}），附件未保存。")
 
 
-def _open_source(source: Path):  # type: ignore[no-untyped-def]
+def _open_source(source: Path) -> BinaryIO:
     if source.is_dir():
         raise _source_error(source, IsADirectoryError(errno.EISDIR, "is a directory"))
     try:
@@ -105,7 +105,7 @@ def _open_source(source: Path):  # type: ignore[no-untyped-def]
         raise _source_error(source, exc) from exc
 
 
-def _read_chunks(fh, source: Path) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
+def _read_chunks(fh: BinaryIO, source: Path) -> Iterator[bytes]:
     while True:
         try:
             chunk = fh.read(CHUNK)

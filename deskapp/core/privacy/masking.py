@@ -130,7 +130,9 @@ def find(text: str) -> list[Finding]:
 def has_unmasked(text: str | None) -> bool:
     """True when ``text`` holds an ID, phone or card number that is not masked (the badge)."""
     # Stops at the first number: the 公示栏 badges a few thousand items at once.
-    return bool(text) and next(_candidates(text), None) is not None  # type: ignore[arg-type]
+    if not text:
+        return False
+    return next(_candidates(text), None) is not None
 
 
 def summary(text: str | None) -> dict[str, int]:

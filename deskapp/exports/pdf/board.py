@@ -70,7 +70,7 @@ class _Styles:
 def _notice(n: NoticeData, st: _Styles, geo: _Geo, fonts: FontBook, missing: set[str]) -> list[Flowable]:
     flow: list[Flowable] = [Para(" ".join(n.title.split()) or "（无标题）", st.title, fonts, missing)]
     body, issuer, day = own_signature(n)
-    flow += body_flowables(body, st, geo, fonts, missing, closing_paragraphs(n, body))  # type: ignore[arg-type]
+    flow += body_flowables(body, st, geo, fonts, missing, closing_paragraphs(n, body))
     flow.append(Para(issuer, st.sign.but(space_before=geo.leading * 0.5), fonts, missing))
     flow.append(Para(chinese_date(day), st.sign, fonts, missing))
     flow.append(HRFlowable(width="100%", thickness=0.8, color=RED, spaceBefore=geo.leading * 0.6,
@@ -114,7 +114,7 @@ def board_frames() -> list[Frame]:
 
 def render_board(data: BoardData, fonts: Optional[FontBook] = None) -> RenderResult:
     fonts = fonts or FontBook.get()
-    geo, missing = _Geo(), set()  # type: ignore[var-annotated]
+    geo, missing = _Geo(), set[str]()
     st = _Styles(geo)
     flow: list[Flowable] = []
     warnings: list[str] = []

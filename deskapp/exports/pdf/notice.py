@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Protocol
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -80,7 +80,29 @@ class Styles:
         self.table_size = g.body_size * 0.75  # 小四 on A4: a list of people fits the 版心
 
 
-def body_flowables(content: str, st: Styles, g: Geometry, fonts: FontBook, missing: set[str],
+class BodyStyles(Protocol):
+    """The styles body_flowables reads: a notice's Styles, or the board's own."""
+
+    @property
+    def body(self) -> TextStyle: ...
+    @property
+    def h1(self) -> TextStyle: ...
+    @property
+    def h2(self) -> TextStyle: ...
+    @property
+    def table_size(self) -> float: ...
+
+
+class BodyGeometry(Protocol):
+    """The measures body_flowables reads: a page's Geometry, or one column of the board."""
+
+    @property
+    def leading(self) -> float: ...
+    @property
+    def width(self) -> float: ...
+
+
+def body_flowables(content: str, st: BodyStyles, g: BodyGeometry, fonts: FontBook, missing: set[str],
                    extra: list[str]) -> list[Flowable]:
     out: list[Flowable] = []
     for b in blk.parse(content):
