@@ -279,6 +279,7 @@ class RequestSettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         with ctx.db.session() as s:
             values = settings.get_all(s)
+        self.loaded = values
         self.request_page.load(values)
         self.wording_page.load(values)
         if ctx.read_only:
@@ -311,6 +312,21 @@ class RequestSettingsDialog(QDialog):
         if changed:
             self.ctx.bus.settings_changed.emit()
         self.accept()
+
+    def has_changes(self) -> bool:
+        """Anything typed that 保存 would store."""
+        if self.wording_page.changes():
+            return True
+        shown = {**self.request_page.plain_values(), **self.request_page.body_values()}
+        shown["request_prefix"] = str(shown["request_prefix"]).strip()
+        return any(shown[k] != self.loaded[k] for k in shown)
+
+    def reject(self) -> None:
+        """取消 / Esc: edits are not thrown away without asking."""
+        if (not self.ctx.read_only and self.has_changes()
+                and not self.ctx.messages.confirm(self, "有尚未保存的修改，关闭后将丢失。确定不保存就关闭吗？")):
+            return
+        super().reject()
 
     def _refused(self, fields: dict[str, str]) -> None:
         """A template's message under the editor (that template shown), the others beside

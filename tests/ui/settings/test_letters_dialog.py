@@ -257,3 +257,23 @@ def test_settings_menu_opens_it(qtbot, lctx, tmp_path, monkeypatch):
     action = next(a for a in menu.actions() if a.text() == "依申请公开与文书…")
     action.trigger()
     assert opened == [(lctx, window)]
+
+
+def test_cancel_asks_before_throwing_edits_away(qtbot, db):
+    messages = RecordingMessages(answer=False)
+    ctx = AppContext(db=db, actor=Actor(None, "测试员"), messages=messages, clock=lambda: TODAY)
+    dialog = open_dialog(qtbot, ctx)
+    dialog.reject()  # nothing typed: closes without asking
+    assert dialog.result() == QDialog.DialogCode.Rejected and messages.shown == []
+    dialog = open_dialog(qtbot, ctx)
+    edit(dialog, "receipt", RECEIPT)
+    dialog.reject()
+    assert dialog.isVisible() and messages.shown[-1][0] == "confirm"  # "no": stays open
+    messages.answer = True
+    dialog.reject()
+    assert not dialog.isVisible() and stored(db)["letter_receipt"] == ""
+    dialog = open_dialog(qtbot, ctx)
+    dialog.request_page.supplement_days.setValue(9)
+    assert dialog.has_changes()
+    dialog.request_page.supplement_days.setValue(15)
+    assert not dialog.has_changes()
