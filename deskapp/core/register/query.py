@@ -101,7 +101,11 @@ def due_soon_clause(today: dt.date, limit: dt.date) -> ColumnElement[bool]:
 
 
 def due_soon_limit(session: Session, today: dt.date, cal: Optional[WorkCalendar] = None) -> dt.date:
+    """The last day that counts as 即将到期; a reminder of 0 working days (allowed in the
+    settings) means only what is due today."""
     days = int(settings.get(session, "due_soon_workdays"))
+    if days <= 0:
+        return today
     return (cal or WorkCalendar.load(session)).add_workdays(today, days)
 
 

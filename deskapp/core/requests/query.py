@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.privacy import masking
+from deskapp.core.register.query import due_soon_limit
 from deskapp.core.requests import clock, records
 from deskapp.core.requests.vocab import (
     APPLICANT_TYPES,
@@ -27,7 +28,6 @@ from deskapp.core.requests.vocab import (
     RECEIVED_HINTS,
     STEPS,
 )
-from deskapp.core.store import settings
 from deskapp.core.store.db import Database
 from deskapp.core.store.models import Department, InfoRequest, RequestConsultation, RequestEvent
 
@@ -205,8 +205,7 @@ class RequestRegister:
 
     def soon_limit(self, session: Session) -> dt.date:
         if self._soon_limit is None:
-            days = int(settings.get(session, "due_soon_workdays"))
-            self._soon_limit = self.calendar(session).add_workdays(self.today, days)
+            self._soon_limit = due_soon_limit(session, self.today, self.calendar(session))
         return self._soon_limit
 
     def where(self, session: Session, f: RequestFilter) -> list[ColumnElement[bool]]:

@@ -100,8 +100,8 @@ class RequestActions:
 
         def call(s: Session, rid: int, ver: int, v: dict[str, Any]) -> object:
             late = bool(v["supplement_notice_on"] and v["supplement_notice_on"] > deadline)
-            if late and not self.ctx.messages.confirm(
-                    self.host.widget(), f"补正告知最迟应于 {deadline.isoformat()} 发出，现已逾期。仍按实际日期登记吗？"):
+            question = f"补正告知最迟应于 {deadline.isoformat()} 发出，现已逾期。仍按实际日期登记吗？"
+            if late and not self.ctx.messages.confirm(self.host.widget(), question):
                 raise ValidationError({"supplement_notice_on": "已取消：请核对补正告知日期。"})
             return records.notify_supplement(s, self.ctx.actor, rid, ver, v["supplement_notice_on"],
                                              v["supplement_missing"], v["supplement_days"], allow_late=late,

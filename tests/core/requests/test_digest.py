@@ -69,3 +69,16 @@ def test_nothing_open_is_empty(db, actor) -> None:
         records.withdraw_request(s, actor, done, v, D(2026, 11, 24), today=TODAY)
     d = _digest(db)
     assert d.empty and d.late == d.due_soon == d.supplement == []
+
+
+def test_a_reminder_of_zero_days_means_due_today(db, actor) -> None:
+    """设置 allows 0 working days of reminder; the limit is then today itself, not an error."""
+    import datetime as dt
+
+    from deskapp.core.register.query import due_soon_limit
+    from deskapp.core.store import settings
+
+    with db.session() as s:
+        settings.put_many(s, {"due_soon_workdays": 0})
+    with db.session() as s:
+        assert due_soon_limit(s, dt.date(2026, 12, 7)) == dt.date(2026, 12, 7)
