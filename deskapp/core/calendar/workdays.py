@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -36,24 +36,38 @@ class DueDate:
     def explain(self) -> str:
         """"形成 2026-09-25；第20个工作日 2026-10-29；跳过 国庆节 10/1–10/7；调休上班 10/10"."""
         parts = [f"起算 {self.start.isoformat()}", f"第{self.days}个工作日 {self.due.isoformat()}"]
-        for name, first, last in group_holidays(self.skipped):
-            span = _md(first) if first == last else f"{_md(first)}–{_md(last)}"
-            parts.append(f"跳过 {name} {span}")
-        if self.makeup_workdays:
-            parts.append("调休上班 " + "、".join(_md(d) for d in self.makeup_workdays))
-        if self.provisional:
-            parts.append(f"该年度节假日安排未录入，{PROVISIONAL_NOTE}")
-        return "；".join(parts)
+        return "；".join(parts + calendar_notes(self.skipped, self.makeup_workdays, self.provisional))
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "start": self.start.isoformat(),
-            "days": self.days,
-            "due": self.due.isoformat(),
-            "provisional": self.provisional,
-            "skipped": [[d.isoformat(), name] for d, name in self.skipped],
-            "makeup_workdays": [d.isoformat() for d in self.makeup_workdays],
-        }
+        return due_json(self.start, self.days, self.due, self.provisional, self.skipped, self.makeup_workdays)
+
+
+def calendar_notes(skipped: Sequence[tuple[dt.date, str]], makeup_workdays: Sequence[dt.date],
+                   provisional: bool) -> list[str]:
+    """What a due date's explanation says about the calendar: holidays skipped, make-up days
+    counted, a year not yet entered. Items' and requests' due dates both end with it."""
+    parts = []
+    for name, first, last in group_holidays(list(skipped)):
+        span = _md(first) if first == last else f"{_md(first)}–{_md(last)}"
+        parts.append(f"跳过 {name} {span}")
+    if makeup_workdays:
+        parts.append("调休上班 " + "、".join(_md(d) for d in makeup_workdays))
+    if provisional:
+        parts.append(f"该年度节假日安排未录入，{PROVISIONAL_NOTE}")
+    return parts
+
+
+def due_json(start: dt.date, days: int, due: dt.date, provisional: bool,
+             skipped: Sequence[tuple[dt.date, str]], makeup_workdays: Sequence[dt.date]) -> dict[str, object]:
+    """The keys of ``calendar due --json`` (cli.md); ``request due --json`` adds its own."""
+    return {
+        "start": start.isoformat(),
+        "days": days,
+        "due": due.isoformat(),
+        "provisional": provisional,
+        "skipped": [[d.isoformat(), name] for d, name in skipped],
+        "makeup_workdays": [d.isoformat() for d in makeup_workdays],
+    }
 
 
 def _md(day: dt.date) -> str:

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from deskapp.core.calendar.workdays import ONE_DAY, PROVISIONAL_NOTE, WorkCalendar, group_holidays
+from deskapp.core.calendar.workdays import ONE_DAY, WorkCalendar, calendar_notes, due_json
 
 ANSWER_DAYS = 20  # Art. 33
 EXTENSION_DAYS = 20  # Art. 33: at most 20 working days
@@ -75,24 +75,12 @@ class RequestDue:
         if self.extended:
             parts.append(f"原期限 {self.unextended_due.isoformat()}，延期{EXTENSION_DAYS}个工作日")
         parts.append(f"第{self.days}个工作日 {self.due.isoformat()}")
-        for name, first, last in group_holidays(list(self.skipped)):
-            span = _md(first) if first == last else f"{_md(first)}–{_md(last)}"
-            parts.append(f"跳过 {name} {span}")
-        if self.makeup_workdays:
-            parts.append("调休上班 " + "、".join(_md(d) for d in self.makeup_workdays))
-        if self.provisional:
-            parts.append(f"该年度节假日安排未录入，{PROVISIONAL_NOTE}")
-        return "；".join(parts)
+        return "；".join(parts + calendar_notes(self.skipped, self.makeup_workdays, self.provisional))
 
     def as_json(self) -> dict[str, object]:
         """The keys of ``calendar due --json`` plus paused_days and restarted_from."""
         return {
-            "start": self.start.isoformat(),
-            "days": self.days,
-            "due": self.due.isoformat(),
-            "provisional": self.provisional,
-            "skipped": [[d.isoformat(), name] for d, name in self.skipped],
-            "makeup_workdays": [d.isoformat() for d in self.makeup_workdays],
+            **due_json(self.start, self.days, self.due, self.provisional, self.skipped, self.makeup_workdays),
             "paused_days": self.paused_days,
             "restarted_from": self.restarted_from.isoformat() if self.restarted_from else None,
             "unextended_due": self.unextended_due.isoformat(),

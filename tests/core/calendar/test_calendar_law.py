@@ -19,28 +19,11 @@ from deskapp.core.calendar.workdays import (
     YearArrangement,
     group_holidays,
     load_arrangement,
-    package_arrangements,
     save_arrangement,
 )
 from deskapp.core.errors import ValidationError
+from tests.core.calendar.package_calendar import CAL, ONE
 
-ONE = dt.timedelta(days=1)
-
-
-def package_calendar() -> WorkCalendar:
-    cal = WorkCalendar()
-    for arr in package_arrangements():
-        cal.known_years.add(arr.year)
-        for r in arr.holidays:
-            day = r.first
-            while day <= r.last:
-                cal.holidays[day] = r.name
-                day += ONE
-        cal.makeup_workdays.update(arr.makeup_workdays)
-    return cal
-
-
-CAL = package_calendar()
 LAST_KNOWN = max(CAL.known_years)
 starts = st.dates(dt.date(2004, 1, 1), dt.date(LAST_KNOWN + 3, 12, 31))
 spans = st.integers(1, 60)

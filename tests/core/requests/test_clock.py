@@ -9,7 +9,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from deskapp.core.requests.clock import Consultation, consultation_until, request_due, supplement_notice_due
-from tests.core.requests.calendars import CAL
+from tests.core.calendar.package_calendar import CAL
 
 D = dt.date
 days = st.dates(D(2024, 1, 1), D(2026, 10, 31))

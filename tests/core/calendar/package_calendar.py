@@ -1,4 +1,5 @@
-"""The package's holiday arrangements as a WorkCalendar (no database), for clock tests."""
+"""The package's holiday arrangements as a WorkCalendar (no database), for the calendar's and
+the request clock's tests."""
 
 from __future__ import annotations
 
