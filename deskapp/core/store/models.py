@@ -549,3 +549,43 @@ class Appeal(Base):
 
 __all__ += ["InfoRequest", "RequestConsultation", "RequestEvent", "Appeal"]
 # === end of 依申请公开 ===========================================================================
+
+
+# === Annual report (issue 12) ===================================================================
+# One row per year: the figures the desk cannot count (kept by other systems, entered with a
+# note of their source), a carry-over typed once when the desk is new, the clerk's texts, and,
+# once final, the figures as published (frozen JSON) so later changes can be listed.
+
+
+class AnnualReportRecord(Base):
+    """The annual report of one year (政府信息公开工作年度报告): inputs, texts, final state."""
+
+    __tablename__ = "annual_report"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    # 第二十条第（一）项 规章: a street office makes none; entered when it does.
+    regulation_issued: Mapped[Optional[int]] = mapped_column()
+    regulation_repealed: Mapped[Optional[int]] = mapped_column()
+    regulation_in_force: Mapped[Optional[int]] = mapped_column()
+    regulation_note: Mapped[str] = mapped_column(Text, default="")
+    permits: Mapped[Optional[int]] = mapped_column()  # 行政许可 本年处理决定数量
+    permits_note: Mapped[str] = mapped_column(Text, default="")
+    penalties: Mapped[Optional[int]] = mapped_column()  # 行政处罚
+    penalties_note: Mapped[str] = mapped_column(Text, default="")
+    coercions: Mapped[Optional[int]] = mapped_column()  # 行政强制
+    coercions_note: Mapped[str] = mapped_column(Text, default="")
+    fees: Mapped[Optional[str]] = mapped_column(String(20))  # 行政事业性收费, 万元, decimal text
+    fees_note: Mapped[str] = mapped_column(Text, default="")
+    # 二、上年结转 typed by hand ({applicant column: n}) for a desk new this year; None = the register's.
+    carried_in: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    carried_in_note: Mapped[str] = mapped_column(Text, default="")
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"一"|"五"|"六": text}
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    frozen: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)  # the figures as published
+    frozen_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    frozen_by: Mapped[str] = mapped_column(String(50), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+__all__ += ["AnnualReportRecord"]
+# === end of annual report =========================================================================
