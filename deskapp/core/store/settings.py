@@ -38,6 +38,9 @@ OPTIONS: dict[str, Option] = {
         Option("notice_day_kind", "默认公示期计算方式", "calendar", str),  # calendar/working
         Option("default_time_limit", "默认公开时限（工作日）", 20, int),
         Option("due_soon_workdays", "即将到期提醒（工作日）", 3, int),
+        # 工作台 (issue 12): an item waiting longer than this at one review step is 审核超时
+        # (local practice, no national rule).
+        Option("review_step_workdays", "审核环节超时（工作日）", 5, int),
         Option("annual_report_due", "年度报告报送期限（月-日）", "01-31", str),
         Option("demo_loaded", "已载入演示数据", False, bool),
         # Noticeboard (issue 4): names in the name columns of a list printed as 张*三.
