@@ -111,7 +111,7 @@ def check_section3(cells: Cells, last_year_carried_out: Optional[Mapping[str, Op
         parts = sum(_v(cells, (row, col)) for col in APPLICANT_COLUMNS)
         if _differ(total, parts):
             spec = ROW_SPEC[row]
-            name = f"{spec.group}{spec.sub}" if spec.group else spec.part
+            name = " ".join(x for x in (spec.group, spec.sub) if x) or spec.part
             out.append(CheckResult(
                 "column_sum", "三", spec.label, COLUMN_LABEL["total"], row, "total",
                 f"表三“{name}”行：总计为{fmt(total)}，而六类申请人之和为{fmt(parts)}，请核对该行。", parts, total))
