@@ -20,7 +20,7 @@ from deskapp.core.audit.chain import Actor
 from deskapp.core.calendar.workdays import WorkCalendar, YearArrangement
 from deskapp.core.register import holidays
 from deskapp.core.requests import clock
-from deskapp.core.store.models import InfoRequest, RequestConsultation
+from deskapp.core.store.models import InfoRequest, RequestConsultation, table_of
 
 Key = tuple[dt.date, Optional[dt.date], tuple[tuple[dt.date, Optional[dt.date]], ...], bool]
 
@@ -60,7 +60,8 @@ def recompute_request_deadlines(session: Session, actor: Actor = audit.SYSTEM) -
         if new != (r.due_on, bool(r.due_provisional)):
             updates.append({"b_id": r.id, "b_due": new[0], "b_prov": new[1]})
     if updates:
-        bulk = (update(InfoRequest.__table__).where(InfoRequest.__table__.c.id == bindparam("b_id"))  # type: ignore[arg-type]  # a mapped class's Table, typed as FromClause
+        table = table_of(InfoRequest)
+        bulk = (update(table).where(table.c.id == bindparam("b_id"))
                 .values(due_on=bindparam("b_due"), due_provisional=bindparam("b_prov")))
         session.connection().execute(bulk, updates)
         for obj in list(session.identity_map.values()):
