@@ -86,7 +86,8 @@ def test_a_sub_row_counts_in_the_outcome_sum() -> None:
 
 
 def test_total_column_must_equal_the_six_columns() -> None:
-    broken = {**SAMPLE3, ("refuse_3", "total"): 3, ("outcomes_total", "total"): SAMPLE3[("outcomes_total", "total")] + 1,
+    broken = {**SAMPLE3, ("refuse_3", "total"): 3,
+              ("outcomes_total", "total"): SAMPLE3[("outcomes_total", "total")] + 1,
               ("new", "total"): SAMPLE3[("new", "total")] + 1}
     found = C.check_tables(broken, SAMPLE4)
     assert rules(found) == {("column_sum", "refuse_3", "total"), ("column_sum", "outcomes_total", "total"),
