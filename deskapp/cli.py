@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "deskapp.commands.tally",
     "deskapp.commands.import_ledger",
     "deskapp.commands.requests",
+    "deskapp.commands.report",
 ]
 
 log = logging.getLogger(__name__)
