@@ -165,7 +165,7 @@ def section3_grid(note: str, applicant: str, natural: str, org: str, org_cols: S
                 row += 1
     if next(numbered, None) is not None:
         raise ValueError("table 三 has more value rows than labels")
-    widths = (1.0, 1.3, 3.7, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9)
+    widths = (0.85, 1.15, 3.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
     return Grid("三", row, 10, 3, widths, tuple(b.cells))
 
 

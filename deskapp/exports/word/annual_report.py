@@ -161,7 +161,8 @@ def _cell_margins(table: Table, twips: int) -> None:
         el.set(qn("w:w"), str(twips))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    tblpr.append(mar)
+    # its place in w:tblPr's sequence: before tblLook/tblCaption/tblDescription, else ignored
+    tblpr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def _repeat_header(table: Table, row: int) -> None:
