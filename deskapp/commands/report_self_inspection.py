@@ -14,7 +14,7 @@ from typing import Optional
 
 from deskapp.commands import add_db_option, open_db, year_arg
 from deskapp.core.errors import DeskError
-from deskapp.core.reports.dashboard import QUARTER_NAMES, quarter_of
+from deskapp.core.dashboard.board import QUARTER_NAMES, quarter_of
 
 
 def register_report(rep_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

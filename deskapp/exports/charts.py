@@ -22,7 +22,7 @@ from typing import Optional, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
-from deskapp.core.reports.dashboard import Dashboard
+from deskapp.core.dashboard.board import Dashboard
 
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
 BAR = (70, 120, 190)

@@ -21,6 +21,7 @@ from deskapp import APP_NAME, __version__
 from deskapp.core.store import settings as core_settings
 from deskapp.logs import log_dir
 from deskapp.ui.common.context import AppContext
+from deskapp.ui.dashboard.tab import wait_for_dashboard
 from deskapp.ui.register.model import wait_for_background
 from deskapp.ui.tabs import TABS, build_tab
 
@@ -35,6 +36,10 @@ EDIT_ACTIONS: list[tuple[str, str, str, bool]] = [
     ("查找", "Ctrl+F", "focus_search", False),
     ("刷新", "F5", "refresh", False),
 ]
+
+
+# bus.show_list targets → the tab that shows them.
+LIST_TARGETS = {"register": "信息登记", "requests": "依申请公开"}
 
 
 def window_title(org_name: str) -> str:
@@ -173,6 +178,7 @@ class MainWindow(QMainWindow):
         bus.settings_changed.connect(self.update_demo_badge)
         bus.items_changed.connect(self.update_demo_badge)
         bus.operator_changed.connect(self.update_operator)
+        bus.show_list.connect(self.show_list)
 
     # --- reacting ----------------------------------------------------------------------
 
@@ -234,6 +240,21 @@ class MainWindow(QMainWindow):
             if label == "审核签发":
                 self.tabs.setCurrentIndex(index)
 
+    def show_list(self, target: str, what: object) -> None:
+        """A tab asked for a list elsewhere (the 工作台's checklist): switch to the tab, which
+        refreshes if stale, then hand it the items or the filter."""
+        label = LIST_TARGETS.get(target)
+        index = next((i for i, (name, _spec) in enumerate(TABS) if name == label), None)
+        if index is None:
+            return
+        self.tabs.setCurrentIndex(index)
+        widget = self.tab(index)
+        if target == "register" and isinstance(what, tuple):
+            ids, text = what
+            getattr(widget, "show_items", lambda *_a: None)(ids, text)
+        elif target == "requests":
+            getattr(widget, "show_filter", lambda *_a: None)(what)
+
     def switch_operator(self) -> None:
         from deskapp.ui.settings.operator_dialog import choose_operator, remember_operator_id
 
@@ -291,4 +312,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         wait_for_background()  # no query thread may outlive the window (nor the database)
+        wait_for_dashboard()
         super().closeEvent(event)

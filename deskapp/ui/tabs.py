@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 log = logging.getLogger(__name__)
 
 TABS: list[tuple[str, str]] = [
+    ("工作台", "deskapp.ui.dashboard.tab:DashboardTab"),
     ("信息登记", "deskapp.ui.register.tab:RegisterTab"),
     ("依申请公开", "deskapp.ui.requests.tab:RequestsTab"),
     ("审核签发", "deskapp.ui.review.tab:ReviewTab"),

@@ -14,8 +14,8 @@ from docx import Document
 from PIL import Image
 
 from deskapp.commands import report_self_inspection as cmd
+from deskapp.core.dashboard.board import dashboard
 from deskapp.core.errors import DeskError
-from deskapp.core.reports.dashboard import dashboard
 from deskapp.core.store import settings
 from deskapp.core.store.models import CalendarYear, Item, Setting, WorklogEntry
 from deskapp.exports.charts import dashboard_charts

@@ -77,6 +77,8 @@ class ItemFilter:
     overdue_only: bool = False
     due_soon_only: bool = False
     search: str = ""
+    # Only these items (the 工作台's checklist lists the items a finding counts); None = all.
+    ids: Optional[tuple[int, ...]] = None
 
 
 SORT_KEYS = ("index_no", "title", "kind", "category", "department", "status", "formed_on",
@@ -162,6 +164,8 @@ class Register:
             clauses.append(due_soon_clause(self.today, self.soon_limit(session)))
         if f.search.strip():
             clauses.append(item_search_clause(self.db, f.search))
+        if f.ids is not None:
+            clauses.append(Item.id.in_(f.ids))
         return clauses
 
     def _sorted(self, stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:

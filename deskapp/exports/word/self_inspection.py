@@ -22,8 +22,8 @@ from docx.text.paragraph import Paragraph
 from sqlalchemy.orm import Session
 
 from deskapp.core.calendar.dates import chinese_date
-from deskapp.core.reports.dashboard import dashboard, review_step_limit
-from deskapp.core.reports.self_inspection import SelfInspection, self_inspection
+from deskapp.core.dashboard.board import dashboard, review_step_limit
+from deskapp.core.dashboard.self_inspection import SelfInspection, self_inspection
 from deskapp.core.store import settings
 from deskapp.exports.charts import Chart, dashboard_charts
 from deskapp.exports.word.save import write_atomic

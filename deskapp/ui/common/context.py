@@ -23,6 +23,9 @@ class Bus(QObject):
     settings_changed = Signal()
     calendar_changed = Signal()
     operator_changed = Signal()
+    # A tab asks the window to show a list elsewhere: (target, what). Targets: "register"
+    # (what: (item ids, label)), "requests" (what: a RequestFilter). The 工作台's checklist.
+    show_list = Signal(str, object)
 
 
 @dataclass

@@ -8,8 +8,9 @@ then calls :meth:`RegisterTab.refresh`, which keeps the selected item selected.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.attachments import files
 from deskapp.core.errors import DeskError
 from deskapp.core.register import items as core_register
-from deskapp.core.register.query import ItemRow, Register
+from deskapp.core.register.query import ItemFilter, ItemRow, Register
 from deskapp.core.review import workflow
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.crash_dialog import report_exception
@@ -100,6 +101,10 @@ class RegisterTab(QWidget):
         self.delete_button = QPushButton("删除")
         self.withdraw_button = QPushButton("下架")
         self.loaded = False
+        self.only_ids: Optional[tuple[int, ...]] = None  # a 工作台 finding's items
+        self.only_label = QLabel()
+        self.only_label.setStyleSheet("color: #7a4b00; background: #fdecc2; padding: 2px 6px;")
+        self.show_all_button = QPushButton("显示全部")
         self._pending_select: Optional[int] = None  # kept item, beyond the first page
         self._layout()
         self._connect()
@@ -146,9 +151,15 @@ class RegisterTab(QWidget):
         second = QHBoxLayout()
         second.addWidget(self.filters, 1)
         second.addWidget(self.count_label)
+        only = QHBoxLayout()
+        only.addWidget(self.only_label, 1)
+        only.addWidget(self.show_all_button)
+        self.only_label.hide()
+        self.show_all_button.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(second)
+        layout.addLayout(only)
         layout.addWidget(self.view, 1)
 
     def _connect(self) -> None:
@@ -163,6 +174,7 @@ class RegisterTab(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.withdraw_button.clicked.connect(self.withdraw_selected)
+        self.show_all_button.clicked.connect(lambda: self.show_items(None))
 
     # --- state kept between sessions ---------------------------------------------------
 
@@ -187,12 +199,28 @@ class RegisterTab(QWidget):
         if 0 <= header.sortIndicatorSection() < len(COLUMNS):
             self.model.sort_key = COLUMNS[header.sortIndicatorSection()][1]
         self.model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-        self.model.filter = self.filters.current_filter()
+        self.model.filter = self.current_filter()
         self._reload(self.model.reload)
         self.loaded = True
 
+    def current_filter(self) -> ItemFilter:
+        """The bar's filter, within the 工作台 finding's items while one is shown."""
+        f = self.filters.current_filter()
+        return f if self.only_ids is None else dataclasses.replace(f, ids=self.only_ids)
+
     def apply_filter(self) -> None:
-        self._reload(lambda: self.model.set_filter(self.filters.current_filter()))
+        self._reload(lambda: self.model.set_filter(self.current_filter()))
+
+    def show_items(self, ids: Optional[Sequence[int]], label: str = "") -> None:
+        """Only these items (a 工作台 finding), under a banner with 显示全部; None: all again.
+        The filter bar is reset, and then narrows within them."""
+        self.only_ids = None if ids is None else tuple(ids)
+        shown = self.only_ids is not None
+        self.only_label.setText(f"工作台自查清单：{label}（{len(ids or ())} 条）。筛选条件在其中查找，"
+                                "点“显示全部”恢复。")
+        self.only_label.setVisible(shown)
+        self.show_all_button.setVisible(shown)
+        self.filters.reset()  # emits changed → apply_filter
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         self._reload(lambda: self.model.sort(column, order))

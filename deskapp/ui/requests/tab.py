@@ -252,6 +252,22 @@ class RequestsTab(QWidget):
     def refresh(self, *_args: Any) -> None:
         self._reload(fresh=True)
 
+    def show_filter(self, f: RequestFilter) -> None:
+        """Set the bar to ``f`` (from the 工作台's checklist) and list what it finds, once."""
+        widgets = (self.year, self.step, self.outcome, self.department, self.overdue, self.due_soon, self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        self.year.setCurrentIndex(max(self.year.findData(f.year), 0))
+        self.step.setCurrentIndex(max(self.step.findData("open" if f.open_only else f.step), 0))
+        self.outcome.setCurrentIndex(max(self.outcome.findData(f.outcome), 0))
+        self.department.setCurrentIndex(max(self.department.findData(f.department_id), 0))
+        self.overdue.setChecked(f.overdue_only)
+        self.due_soon.setChecked(f.due_soon_only)
+        self.search.setText(f.search)
+        for w in widgets:
+            w.blockSignals(False)
+        self.refresh()
+
     def search_changed(self) -> None:
         self._reload(fresh=False)
 

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping
 
-from deskapp.core.reports.dashboard import QUARTER_NAMES, Dashboard, Finding
+from deskapp.core.dashboard.board import QUARTER_NAMES, Dashboard, Finding
 from deskapp.core.reports.tally import Value
 
 ORDINALS = "一二三四五六七八九十"

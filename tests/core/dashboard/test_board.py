@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import delete
 
 from deskapp.core.board.noticeboard import board_lists
+from deskapp.core.dashboard.board import HOLIDAYS, REGISTER, REQUESTS, TALLY, dashboard
 from deskapp.core.reports import reported, tally
-from deskapp.core.reports.dashboard import HOLIDAYS, REGISTER, REQUESTS, TALLY, dashboard
 from deskapp.core.review import workflow
 from deskapp.core.store import settings
 from deskapp.core.store.models import CalendarYear, Department, InfoRequest, Item, WorklogEntry
