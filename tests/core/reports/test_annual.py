@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from deskapp.core.reports import annual_labels as L
 from deskapp.core.reports.annual import build_report
+from deskapp.core.reports.annual_checks import check_tables
 from deskapp.core.reports.annual_store import AnnualInputs, save_inputs
 from deskapp.core.requests.vocab import APPEAL_KINDS, APPEAL_RESULTS, APPLICANT_TYPES, OUTCOMES
+from deskapp.core.requests.yearend import section_three
+from deskapp.core.store.models import InfoRequest
 from tests.core.reports.annual_data import TODAY, YEAR, build
 
 
@@ -138,3 +146,74 @@ def test_manual_carry_over_replaces_the_register_for_a_new_desk(db, actor) -> No
     # no earlier year in the desk: 二 = 上年四 is not checked; the balance is (3 carried, none closed)
     assert {c.rule for c in report.errors} == {"balance", "missing_input"}
     assert {c.column_key for c in report.errors if c.rule == "balance"} == {"person", "legal", "total"}
+
+
+def test_0007_creates_and_drops_the_annual_report_table(db) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from deskapp.core.store import migrate
+
+    cfg = migrate.alembic_config()
+    with db.engine.connect() as conn:
+        assert "annual_report" in inspect(conn).get_table_names()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006_requests")
+        conn.commit()
+        assert "annual_report" not in inspect(conn).get_table_names()
+        assert "info_request" in inspect(conn).get_table_names()
+        command.upgrade(cfg, "heads")
+        conn.commit()
+        assert "annual_report" in inspect(conn).get_table_names()
+
+
+# --- any register: table 三 counted independently, and its checks hold ------------------------------
+
+DAYS = st.integers(min_value=0, max_value=3 * 365 - 1).map(lambda n: dt.date(YEAR - 1, 1, 1) + dt.timedelta(days=n))
+
+
+@st.composite
+def requests_(draw):
+    received = draw(DAYS)
+    reply = draw(st.one_of(st.none(), st.integers(0, 400).map(lambda n: received + dt.timedelta(days=n))))
+    return (draw(st.sampled_from(L.APPLICANT_COLUMNS)), received, reply,
+            draw(st.sampled_from(L.OUTCOME_ROWS)) if reply else None)
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(requests_(), max_size=25))
+def test_any_register_gives_a_balanced_table_three_counted_as_the_rules_say(db, rows) -> None:
+    first, last = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    with db.session() as s:
+        s.query(InfoRequest).delete()
+        for n, (kind, received, reply, outcome) in enumerate(rows):
+            s.add(InfoRequest(year=received.year, serial=n + 1, number=f"H{n}", applicant_type=kind,
+                              applicant_name="甲", channel="online", received_on=received, reply_on=reply,
+                              outcome=outcome))
+    with db.session() as s:
+        report = build_report(s, YEAR, TODAY)
+        register = section_three(s, YEAR)  # the request register's own count agrees
+    for row, figures in [("new", register.new), ("carried_in", register.carried_in),
+                         ("outcomes_total", register.outcomes_total), ("carried_out", register.carried_out),
+                         *register.outcomes.items()]:
+        assert {c: report.section3.value(row, c) for c in L.COLUMN_KEYS} == figures
+    assert register.balanced()
+    expected: dict[tuple[str, str], int] = {}
+
+    def add(row: str, col: str) -> None:
+        for c in (col, "total"):
+            expected[(row, c)] = expected.get((row, c), 0) + 1
+
+    for kind, received, reply, outcome in rows:
+        if first <= received <= last:
+            add("new", kind)
+        if received < first and (reply is None or reply >= first):
+            add("carried_in", kind)
+        if reply is not None and first <= reply <= last:
+            add(outcome, kind)
+            add("outcomes_total", kind)
+        if received <= last and (reply is None or reply > last):
+            add("carried_out", kind)
+    assert {k: v for k, v in report.section3.cells.items() if v} == expected
+    assert [c for c in report.checks if c.table == "三"] == []
+    assert check_tables(report.section3.cells, report.section4.cells) == []
