@@ -31,17 +31,22 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.reports import annual_checks as checks
 from deskapp.core.reports import annual_text, tally
-from deskapp.core.reports.annual_checks import CheckResult, Number, with_ids
+from deskapp.core.reports.annual_checks import CheckResult, Number, fmt, with_ids
 from deskapp.core.reports.annual_labels import (
     APPLICANT_COLUMNS,
     COLUMN_KEYS,
+    COLUMN_LABEL,
     OUTCOME_ROWS,
     ROW_KEYS,
+    ROW_SPEC,
     S2_CELLS,
+    S2_COLUMN_LABELS,
+    S2_ROW_LABELS,
     S4_CELLS,
     S4_KINDS,
     S4_RESULTS,
     TEXT_KEYS,
+    s4_column_label,
 )
 from deskapp.core.requests.yearend import open_on_clause
 from deskapp.core.store import settings
@@ -145,6 +150,23 @@ class AnnualChange:
     now: Optional[Number]
     added: Ids = ()  # ids the cell counts now and did not then
     removed: Ids = ()  # ids it counted then and does not now
+
+    @property
+    def cell(self) -> str:
+        """The cell as the report names it: 表三“一、本年新收政府信息公开申请数量”行“自然人”列."""
+        if self.table == "二":
+            return f"表二“{S2_ROW_LABELS[self.row_key]}”{S2_COLUMN_LABELS[(self.row_key, self.column_key)]}"
+        if self.table == "三":
+            spec = ROW_SPEC[self.row_key]
+            row = " ".join(x for x in (spec.group, spec.sub) if x) or spec.part
+            return f"表三“{row}”行“{COLUMN_LABEL[self.column_key]}”列"
+        return f"表四“{s4_column_label(self.row_key, self.column_key)}”"
+
+    def describe(self) -> str:
+        """One Chinese sentence for the report's 定稿后变更 list."""
+        text = f"{self.cell}：定稿时为{fmt(self.published)}，现为{fmt(self.now)}"
+        moves = [f"{verb}{len(ids)}条" for verb, ids in (("新增计入", self.added), ("不再计入", self.removed)) if ids]
+        return text + (f"（{'，'.join(moves)}）" if moves else "") + "。"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ def test_final_freezes_the_figures_and_lists_later_changes(desk, actor) -> None:
     by_cell = {(c.table, c.row_key, c.column_key): c for c in changes}
     new_person = by_cell[("三", "new", "person")]
     assert (new_person.published, new_person.now, new_person.added, new_person.removed) == (2, 3, (late,), ())
+    assert new_person.describe() == \
+        "表三“一、本年新收政府信息公开申请数量”行“自然人”列：定稿时为2，现为3（新增计入1条）。"
+    assert by_cell[("三", "partial", "business")].describe().startswith(
+        "表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行“商业企业”列：定稿时为1，现为0（不再计入1条）")
     assert by_cell[("三", "partial", "business")].removed == (ids["b"],)
     assert by_cell[("三", "open", "business")].added == (ids["b"],)
     assert ("三", "open", "total") in by_cell and ("四", "review", "total") not in by_cell
