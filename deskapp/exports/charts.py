@@ -90,15 +90,18 @@ class _Canvas:
         return out.getvalue()
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 2, 2.5, 5 × 10ⁿ)."""
+def _nice_max(value: float, ticks: int = 4) -> float:
+    """A round axis maximum at or above ``value`` whose ``ticks`` steps are round numbers
+    (a step of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5 or 8 × 10ⁿ, whole for counts of 10 and more)."""
     if value <= 0:
-        return 1.0
-    power = float(10 ** (len(str(int(value))) - 1))  # int ** int is typed Any
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10.0 * power
+        return float(ticks)
+    step = value / ticks
+    power = float(10 ** (len(str(int(step))) - 1))  # int ** int is typed Any
+    for nice in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10):
+        candidate = nice * power
+        if step <= candidate and (candidate.is_integer() or power < 1):
+            return candidate * ticks
+    return 10.0 * power * ticks
 
 
 def _count(v: float) -> str:

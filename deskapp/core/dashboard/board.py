@@ -129,7 +129,9 @@ def dashboard(session: Session, today: dt.date, year: Optional[int] = None,
     year = year or today.year
     quarter = quarter or (quarter_of(today) if year == today.year else 4)
     ytd = tally.ytd_period(year, quarter, today)
-    as_of = ytd.as_of
+    # The checklist is the state at the end of today (an item published today is no longer
+    # 超期未公开), or at the quarter's end for a past quarter.
+    as_of = min(ytd.last, today) + tally.ONE_DAY
     stock = Period(ytd.first, ytd.last, as_of, ytd.label)
     monthly = _monthly(session, year, today)
     by_q = _sum_months(monthly, range(3 * quarter - 2, 3 * quarter + 1))
