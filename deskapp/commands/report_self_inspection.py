@@ -13,8 +13,8 @@ import datetime as dt
 from typing import Optional
 
 from deskapp.commands import add_db_option, open_db, year_arg
-from deskapp.core.errors import DeskError
 from deskapp.core.dashboard.board import QUARTER_NAMES, quarter_of
+from deskapp.core.errors import DeskError
 
 
 def register_report(rep_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
