@@ -116,12 +116,15 @@ class DashboardTab(QWidget):
         self.refresh_button = QPushButton("刷新")
         self.report_button = QPushButton("自查报告…")
         self.report_button.setToolTip("按本季度的数字和自查清单生成自查报告初稿（Word，可编辑）")
+        self.annual_button = QPushButton("年度报告…")
+        self.annual_button.setToolTip("政府信息公开工作年度报告：表格、勾稽检查、正文，导出 Word / Excel / PDF")
         self.tiles = {key: Tile(caption) for key, caption in TILES}
         self.chart_labels = [QLabel(), QLabel()]
         self.checklist = QListWidget()
         self._build()
         self.refresh_button.clicked.connect(self.refresh)
         self.report_button.clicked.connect(self.self_inspection)
+        self.annual_button.clicked.connect(self.annual_report)
         self.checklist.itemActivated.connect(self.open_finding)
         self.checklist.itemClicked.connect(self.open_finding)
 
@@ -131,6 +134,7 @@ class DashboardTab(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.report_button)
+        top.addWidget(self.annual_button)
         grid = QGridLayout()
         for i, tile in enumerate(self.tiles.values()):
             grid.addWidget(tile, 0, i)
@@ -246,3 +250,9 @@ class DashboardTab(QWidget):
         from deskapp.ui.dashboard.self_inspection import save_self_inspection
 
         save_self_inspection(self.ctx, self, QFileDialog)
+
+    def annual_report(self) -> None:
+        """年度报告…: the annual report window (its figures are built when it opens)."""
+        from deskapp.ui.reports.annual_dialog import AnnualReportDialog
+
+        AnnualReportDialog(self.ctx, self).exec()

@@ -192,6 +192,11 @@ class WorklogTab(QWidget):
 
         TallyDialog(self.ctx, self).exec()
 
+    def open_annual(self) -> None:
+        from deskapp.ui.reports.annual_dialog import AnnualReportDialog  # late: start-up stays quick
+
+        AnnualReportDialog(self.ctx, self).exec()
+
     def open_import(self) -> None:
         from deskapp.ui.ledger.import_wizard import ImportWizard
 
@@ -202,6 +207,7 @@ class WorklogTab(QWidget):
         for text, slot, writes in (
             ("新增工作记录…", self.new_item, True),
             ("季度统计…", self.open_tally, False),
+            ("年度报告…", self.open_annual, False),
             ("导入现有台账…", self.open_import, True),
             ("下载导入模板…", lambda: excel_actions.download_template(self.ctx, self), False),
             ("导出台账（Excel）…", lambda: excel_actions.export_register(self.ctx, self), False),

@@ -54,7 +54,7 @@ def test_tab_lists_the_quarter_and_filters_by_kind(qtbot, xctx):
     assert {r.kind for r in tab.model.rows} == {"response"}
     assert "回应关切答复" in tab.count.text()
     labels = [a.text() for a in tab.menu_actions()]
-    assert labels == ["新增工作记录…", "季度统计…", "导入现有台账…", "下载导入模板…", "导出台账（Excel）…"]
+    assert labels == ["新增工作记录…", "季度统计…", "年度报告…", "导入现有台账…", "下载导入模板…", "导出台账（Excel）…"]
 
 
 def test_dialog_creates_a_reply_with_an_attachment(qtbot, xctx, tmp_path):
