@@ -46,8 +46,8 @@ def request_numbers(session: Session, ids: set[int]) -> dict[int, str]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start:start + _CHUNK]
-        found.update(session.execute(select(InfoRequest.id, InfoRequest.number)
-                                     .where(InfoRequest.id.in_(chunk))).tuples().all())
+        rows = session.execute(select(InfoRequest.id, InfoRequest.number).where(InfoRequest.id.in_(chunk)))
+        found.update((id_, number) for id_, number in rows)
     return found
 
 
