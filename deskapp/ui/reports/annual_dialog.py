@@ -299,7 +299,8 @@ class AnnualReportDialog(QDialog):
         text = f"已生成“{result.path}”。" + "".join(result.notes)
         if result.errors:
             more = f"等{len(result.errors)}项" if len(result.errors) > 1 else ""
-            self.ctx.messages.warn(self, text + f"\n注意：勾稽检查未通过（{result.errors[0]}{more}），"
+            first = result.errors[0].rstrip("。")
+            self.ctx.messages.warn(self, text + f"\n注意：勾稽检查未通过（{first}{more}），"
                                    "请核对后再报送。", title="勾稽检查未通过")
             return
         if result.warnings:
