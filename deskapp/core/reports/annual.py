@@ -48,12 +48,10 @@ from deskapp.core.reports.annual_labels import (
     TEXT_KEYS,
     s4_column_label,
 )
+from deskapp.core.reports.annual_sections import Cell2, Ids, Key, Section2, Section3, Section4
 from deskapp.core.requests.yearend import open_on_clause
 from deskapp.core.store import settings
 from deskapp.core.store.models import AnnualReportRecord, Appeal, InfoRequest, Item
-
-Key = tuple[str, str]
-Ids = tuple[int, ...]
 
 # Figures of section 二 entered by hand: (row key, column key) → the record's (value, note) fields.
 INPUT_FIELDS: dict[Key, tuple[str, str]] = {
@@ -78,66 +76,6 @@ REGISTER_SOURCES: dict[Key, str] = {
 
 
 # --- the report's parts ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Cell2:
-    """A cell of section 二: the figure (None: not entered yet), the items it counts, its source."""
-
-    value: Optional[Number]
-    ids: Ids = ()
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Section2:
-    """Section 二, keyed by (row key, column key) of annual_labels.S2_CELLS."""
-
-    cells: Mapping[Key, Cell2]
-
-    def cell(self, row: str, column: str) -> Cell2:
-        return self.cells[(row, column)]
-
-    def value(self, row: str, column: str) -> Optional[Number]:
-        return self.cells[(row, column)].value
-
-
-@dataclass(frozen=True)
-class Section3:
-    """Section 三: ``cells[(row key, column key)]`` for ROW_KEYS × COLUMN_KEYS, and the request
-    ids behind each cell. ``carried_in_source`` is "register" or "manual" (typed by hand)."""
-
-    cells: Mapping[Key, int]
-    ids: Mapping[Key, Ids]
-    carried_in_source: str = "register"
-
-    def value(self, row: str, column: str) -> int:
-        return self.cells[(row, column)]
-
-    def traced(self, row: str, column: str) -> Ids:
-        return self.ids.get((row, column), ())
-
-    def grid(self) -> list[list[int]]:
-        """The numbers as printed: one list of 7 per row, in ROW_KEYS order."""
-        return [[self.cells[(r, c)] for c in COLUMN_KEYS] for r in ROW_KEYS]
-
-
-@dataclass(frozen=True)
-class Section4:
-    """Section 四: ``cells[(kind, result)]`` for S4_KINDS × S4_RESULTS, and the appeal ids."""
-
-    cells: Mapping[Key, int]
-    ids: Mapping[Key, Ids]
-
-    def value(self, kind: str, result: str) -> int:
-        return self.cells[(kind, result)]
-
-    def traced(self, kind: str, result: str) -> Ids:
-        return self.ids.get((kind, result), ())
-
-    def row(self) -> list[int]:
-        """The one data row of 15 numbers, in the format's order."""
-        return [self.cells[k] for k in S4_CELLS]
-
 
 @dataclass(frozen=True)
 class AnnualChange:

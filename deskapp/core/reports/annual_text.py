@@ -25,7 +25,7 @@ from deskapp.core.reports.annual_labels import OUTCOME_ROWS, S4_KINDS
 from deskapp.core.store.models import BoardIssue, InfoRequest, Item
 
 if TYPE_CHECKING:
-    from deskapp.core.reports.annual import Section2, Section3, Section4
+    from deskapp.core.reports.annual_sections import Section2, Section3, Section4
 
 PROBLEMS_HEADING = "本年度存在的主要问题"
 IMPROVED_HEADING = "上年度存在问题的改进情况"
