@@ -117,6 +117,7 @@ class AnnualReportDialog(QDialog):
         self.report: Optional[AnnualReport] = None
         self.job: Optional[Job] = None
         self.last_export: Optional[Exported] = None
+        self.shown_year: Optional[int] = None
         self.setWindowTitle("政府信息公开工作年度报告")
         self.resize(1040, 780)
         self._build()
@@ -178,10 +179,27 @@ class AnnualReportDialog(QDialog):
     # --- showing ---------------------------------------------------------------------------------
 
     def show_year(self, *_args: object) -> None:
-        """The chosen year's report in all three tabs (texts reloaded)."""
+        """The chosen year's report in all three tabs (texts reloaded). Texts typed and not
+        saved are not thrown away without asking."""
+        shown = self.shown_year
+        if shown is not None and shown != self.chosen() and not self._may_drop_texts(f"{shown}年度报告"):
+            self.year.blockSignals(True)
+            self.year.setValue(shown)
+            self.year.blockSignals(False)
+            return
+        self.shown_year = self.chosen()
         self._refresh(only_unedited=False)
         with self.ctx.db.session() as s:
             self.inputs.load(store.load_inputs(s, self.chosen()))
+
+    def _may_drop_texts(self, what: str) -> bool:
+        if not self.texts.modified():
+            return True
+        return self.ctx.messages.confirm(self, f"{what}的正文改动尚未保存，放弃这些改动吗？")
+
+    def reject(self) -> None:
+        if self._may_drop_texts(f"{self.chosen()}年度报告"):
+            super().reject()
 
     def _refresh(self, only_unedited: bool = True) -> None:
         """Tables, checks and status again; texts the clerk is editing stay as typed."""

@@ -226,6 +226,10 @@ class TextsForm(QWidget):
             editor.setPlainText(report.texts.get(key, ""))
             editor.document().setModified(False)
 
+    def modified(self) -> bool:
+        """Typed (or restored to the draft) since the texts were loaded or saved."""
+        return any(e.document().isModified() for e in self.editors.values())
+
     def restore(self, key: str) -> None:
         self.editors[key].setPlainText(self.drafts.get(key, ""))
         self.editors[key].document().setModified(True)

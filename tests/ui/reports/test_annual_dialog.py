@@ -240,3 +240,19 @@ def test_opened_from_the_work_log_menu_and_the_dashboard(qtbot, actx, monkeypatc
     assert dash.annual_button.text() == "年度报告…"
     dash.annual_button.click()
     assert opened == [YEAR, YEAR]
+
+
+def test_unsaved_texts_are_not_dropped_by_a_year_change_without_asking(qtbot, actx):
+    dialog = open_dialog(qtbot, actx)
+    year = dialog.chosen()
+    dialog.texts.editors["六"].insertPlainText("（未保存）")  # as typed: the document is modified
+    actx.messages.answer = False  # 不放弃
+    dialog.year.setValue(year - 1)
+    assert dialog.chosen() == year
+    assert "（未保存）" in dialog.texts.editors["六"].toPlainText()
+    assert shown(actx, "confirm")
+    dialog.reject()  # closing asks too, and "no" keeps the dialog and the text
+    assert "（未保存）" in dialog.texts.editors["六"].toPlainText()
+    actx.messages.answer = True
+    dialog.year.setValue(year - 1)
+    assert dialog.chosen() == year - 1 and not dialog.texts.modified()
