@@ -3,8 +3,9 @@
 # Without arguments (the full run, as .ci/run does) the code checks run first: ruff (lint),
 # mypy (types) and lint-imports (the layer and feature contracts in pyproject.toml).
 set -euo pipefail
-# poppler-utils: tests render PDFs to check them as a reader would see them.
-export DESKAPP_EXTRA_APT="poppler-utils"
+# poppler-utils: tests render PDFs to check them as a reader would see them;
+# libreoffice-writer: a test opens the annual report's .docx in LibreOffice, as WPS users' peers do.
+export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer"
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
