@@ -7,6 +7,7 @@ The window's table holds only ids (``item_ids``) and asks for rows a page at a t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol, Sequence
 
@@ -102,6 +103,13 @@ def due_soon_clause(today: dt.date, limit: dt.date) -> ColumnElement[bool]:
                 Item.due_on >= today, Item.due_on <= limit)
 
 
+def id_list(ids: Sequence[int]) -> Select[tuple[Any]]:
+    """``IN (…)`` over a list of any length: one JSON parameter read by SQLite's json_each
+    (a plain IN list stops at SQLite's 32 766 parameters; a finding may list more items)."""
+    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
+    return select(each.c.value)
+
+
 def due_soon_limit(session: Session, today: dt.date, cal: Optional[WorkCalendar] = None) -> dt.date:
     """The last day that counts as 即将到期; a reminder of 0 working days (allowed in the
     settings) means only what is due today."""
@@ -165,7 +173,7 @@ class Register:
         if f.search.strip():
             clauses.append(item_search_clause(self.db, f.search))
         if f.ids is not None:
-            clauses.append(Item.id.in_(f.ids))
+            clauses.append(Item.id.in_(id_list(f.ids)))
         return clauses
 
     def _sorted(self, stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
