@@ -10,8 +10,10 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -180,6 +182,8 @@ def open_store(
         lock.acquire()
     engine = None if path is not None else _server_engine(resolved, read_only)
     try:
+        if path is not None and not read_only and not path.exists():
+            _create_atomically(path, seed)
         engine = engine or make_engine(resolved, read_only=read_only)
         data_dir = path.parent if path else user_data_dir()
         db = Database(resolved, engine, path, data_dir, read_only, lock)
@@ -199,6 +203,94 @@ def open_store(
         _give_up(engine, lock)
         raise
     return db
+
+
+CREATING = ".creating-"  # a new database is built in "<name>.creating-<pid>" beside its target
+STALE_CREATION_SECONDS = 3600.0
+
+
+def _creation_leftovers(path: Path) -> list[Path]:
+    return [p for p in path.parent.glob(f"{glob_escape(path.name)}{CREATING}*")]
+
+
+def _creator_gone(tmp: Path) -> bool:
+    """True when the process that was building ``tmp`` is no longer there. POSIX asks the
+    process table; elsewhere (os.kill would end the process on Windows) only an hour-old
+    file counts as abandoned."""
+    pid_text = tmp.name.rsplit(CREATING, 1)[-1].split("-", 1)[0]
+    if os.name == "posix" and pid_text.isdigit():
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+    try:
+        return time.time() - tmp.stat().st_mtime > STALE_CREATION_SECONDS
+    except OSError:
+        return False
+
+
+def clean_creation_leftovers(path: Path) -> list[Path]:
+    """Remove half-built databases (and their journals) left by a creator that was killed.
+    They never take the target's name, so they are only clutter; returns what was removed."""
+    removed = []
+    for tmp in _creation_leftovers(path):
+        if _creator_gone(tmp):
+            for part in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
+                try:
+                    part.unlink()
+                    removed.append(part)
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    log.warning("could not remove leftover %s: %s", part.name, exc.strerror)
+    return removed
+
+
+def _create_atomically(path: Path, seed: Callable[[Session], None] | None) -> None:
+    """Build a new database completely (schema migrated, reference data seeded) in a temp
+    file beside ``path``, then give it the name. A process killed half-way leaves only the
+    temp file, never a half-made database under the real name that is refused for ever."""
+    from deskapp.core.store import migrate
+
+    clean_creation_leftovers(path)
+    tmp = path.with_name(f"{path.name}{CREATING}{os.getpid()}")
+    for part in (tmp, tmp.with_name(tmp.name + "-journal")):
+        part.unlink(missing_ok=True)
+    engine = make_engine(str(tmp))
+    try:
+        db = Database(str(tmp), engine, tmp, path.parent)
+        migrate.bring_up_to_date(db)
+        if seed is not None:
+            with db.session() as s:
+                seed(s)
+    except BaseException:
+        engine.dispose()
+        tmp.unlink(missing_ok=True)
+        raise
+    engine.dispose()
+    _fsync(tmp)
+    try:
+        os.link(tmp, path)  # fails if another process created the database meanwhile: keep theirs
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links on this file system
+        if not path.exists():
+            os.replace(tmp, path)
+    tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    """The file's bytes on disk before its new name is (a crash never names a hollow file)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _shown_url(target: str) -> str:
