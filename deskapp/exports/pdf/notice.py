@@ -1,4 +1,5 @@
-"""The A4 notice (GB/T 9704-2012) and the A3 poster: title, body, 公示 wording, 署名 and date.
+"""The A4 notice (GB/T 9704-2012) and the A3 poster: title, body, the wording of its genre
+(公示, 公告, 通知…: :mod:`deskapp.core.board.wording`), 署名 and date.
 
 ``render_notice(NoticeData, template="a4"|"a3", fonts=None) -> RenderResult``. The data is
 plain (built from an item by :mod:`deskapp.exports.pdf.source`, already masked); this module
@@ -18,6 +19,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from deskapp.core.board.wording import wording
 from deskapp.core.calendar.dates import chinese_date, parse_date
 from deskapp.exports.pdf import blocks as blk
 from deskapp.exports.pdf.fonts import FontBook
@@ -44,6 +46,7 @@ class NoticeData:
     draft: bool = False
     seal: bool = False
     warnings: list[str] = field(default_factory=list)
+    genre: str = "公示"  # a key of deskapp.core.board.wording.WORDINGS: which closing lines it has
 
 
 def period_text(start: dt.date, end: dt.date) -> str:
@@ -56,14 +59,10 @@ def period_text(start: dt.date, end: dt.date) -> str:
 
 
 def closing_paragraphs(data: NoticeData, body_text: str) -> list[str]:
-    """The 公示 wording of domain.md §4, unless the body already says it."""
-    out = []
-    if data.notice_start and data.notice_end and "公示时间" not in body_text:
-        out.append(f"现予公示，接受社会公众监督。公示时间：{period_text(data.notice_start, data.notice_end)}。")
-    if data.phone and data.phone not in body_text:
-        who = data.issuer or "我单位"
-        out.append(f"公示期间，如有异议，请以书面或电话形式向{who}反映。监督电话：{data.phone}。")
-    return out
+    """The closing lines of the notice's genre (公示: domain.md §4; 公告: 特此公告。…), each
+    unless the body already says it."""
+    period = period_text(data.notice_start, data.notice_end) if data.notice_start and data.notice_end else ""
+    return wording(data.genre).lines(body_text, period=period, who=data.issuer or "我单位", phone=data.phone)
 
 
 class Styles:
@@ -125,9 +124,9 @@ class Signature(Flowable):
     """署名 and 成文日期 (GB/T 9704 §7.3.5), an optional seal placeholder and QR code."""
 
     def __init__(self, issuer: str, date: dt.date, g: Geometry, fonts: FontBook,
-                 missing: set[str], seal: bool = False, url: str = ""):
+                 missing: set[str], seal: bool = False, url: str = "", heading: str = "公示"):
         super().__init__()
-        self.g, self.fonts, self.seal, self.url = g, fonts, seal, url
+        self.g, self.fonts, self.seal, self.url, self.heading = g, fonts, seal, url, heading
         self.issuer = fonts.runs(issuer, "body", missing)
         self.date = fonts.runs(chinese_date(date), "body", missing)
         blank = 2 if seal else 1  # 正文下空一行; with a seal a line more for its upper half
@@ -193,7 +192,7 @@ class Signature(Flowable):
         drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
         drawing.add(widget)
         renderPDF.draw(drawing, self.canv, 0, self.height - size)
-        cap = self.fonts.runs("扫码查看网上公示", "body")
+        cap = self.fonts.runs(f"扫码查看网上{self.heading}", "body")
         csize = self.g.body_size * 0.55
         draw_runs(self.canv, (size - runs_width(cap, csize)) / 2, self.height - size - csize * 1.1, cap, csize)
 
@@ -212,8 +211,17 @@ def notice_flowables(data: NoticeData, g: Geometry, fonts: FontBook, missing: se
     body, issuer, day = own_signature(data)
     extra = closing_paragraphs(data, body)
     flow += body_flowables(body, st, g, fonts, missing, extra)
-    flow.append(Signature(issuer, day, g, fonts, missing, data.seal, data.url))
+    flow.append(Signature(issuer, day, g, fonts, missing, data.seal, data.url, wording(data.genre).heading))
     return flow
+
+
+def empty_body_warning(genre: str) -> str:
+    """What the clerk is told when she prints an item without a body, in its genre's words."""
+    w = wording(genre)
+    if w.period:
+        return f"该信息没有正文，{w.heading}只含标题、{w.heading}时间和落款。"
+    said = "".join(f"、“{line.template.rstrip('。')}”" for line in w.closing)
+    return f"该信息没有正文，打印件只含标题{said}和落款。"
 
 
 def render_notice(data: NoticeData, template: str = "a4", fonts: Optional[FontBook] = None) -> RenderResult:
@@ -225,5 +233,5 @@ def render_notice(data: NoticeData, template: str = "a4", fonts: Optional[FontBo
     pdf, pages = build(flow, g, Furniture(g, fonts, draft=data.draft), data.title[:100])
     warnings = list(data.warnings)
     if not data.content.strip():
-        warnings.append("该信息没有正文，公示只含标题、公示时间和落款。")
+        warnings.append(empty_body_warning(data.genre))
     return RenderResult(pdf, pages, missing, warnings)

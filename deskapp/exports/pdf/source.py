@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.audit.chain import SYSTEM, Actor
 from deskapp.core.board import noticeboard
+from deskapp.core.board.wording import PLAIN, genre_of, wording
 from deskapp.core.errors import DeskError
 from deskapp.core.privacy import masking as privacy
 from deskapp.core.register.items import get_item
@@ -41,21 +42,24 @@ def notice_data(session: Session, item_id: int, today: dt.date, *, draft: bool =
     else:
         noticeboard.record_unmasked_print(session, actor, item_id, unmasked_reason)
         title, content = item.title, item.content or ""
+    genre = genre_of(item.kind, item.title)
     warnings: list[str] = []
     start, end = noticeboard.notice_period(session, item)
-    if start is None:
+    if start is None and wording(genre).period:
         start, end = noticeboard.notice_period(session, item, today)
         when = "今天" if today == dt.date.today() else f"{today.month}月{today.day}日"
         warnings.append(f"公示期尚未确定，按{when}张贴起算：{start.isoformat()} 至 {end.isoformat()}。")
     issuer = _issuer(session, values, item.department_id)
     if not issuer:
         warnings.append("未设置机关名称，落款为空；请在“设置 → 机构信息”中填写。")
-    if not values["phone"]:
+    if not values["phone"] and wording(genre).phone:
         warnings.append("未设置监督电话，公示中没有监督电话；请在“设置 → 机构信息”中填写。")
+    # A notice is dated the day it goes up; a plain item (工作动态…) the day it was made.
+    fallback = item.formed_on if genre == PLAIN and item.formed_on else today
     return NoticeData(
-        title=title, content=content, issuer=issuer, date=item.notice_start or start or today,
+        title=title, content=content, issuer=issuer, date=item.notice_start or start or fallback,
         notice_start=start, notice_end=end, phone=str(values["phone"]), url=item.url or "",
-        draft=draft or item.status not in noticeboard.SIGNED, seal=seal, warnings=warnings)
+        draft=draft or item.status not in noticeboard.SIGNED, seal=seal, warnings=warnings, genre=genre)
 
 
 def board_data(session: Session, actor: Actor, day: dt.date,
