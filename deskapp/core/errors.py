@@ -6,6 +6,8 @@ never by matching message text.
 
 from __future__ import annotations
 
+import errno
+
 
 class DeskError(Exception):
     """Something in the environment or the input went wrong; ``str(e)`` is for the user."""
@@ -38,3 +40,20 @@ class DatabaseOpenError(DeskError):
 
 class DatabaseLockedError(DeskError):
     """Another window of the desk has this database open."""
+
+
+class DiskFullError(DeskError):
+    """The disk that holds the desk's data (or a backup) is full: nothing of the operation
+    was kept. Raised where the write fails, classified by error code, never by message."""
+
+    def __init__(self, where: object, what: str = "本次操作未保存"):
+        self.where = where
+        super().__init__(f"磁盘空间不足：“{where}”所在的磁盘已满，{what}；请清理磁盘空间后重试。")
+
+
+DISK_FULL_ERRNOS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if e is not None)
+
+
+def is_disk_full(exc: OSError) -> bool:
+    """ENOSPC (or a disk quota reached): the one OSError that means "free some space"."""
+    return exc.errno in DISK_FULL_ERRNOS

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
-from deskapp.core.errors import DeskError, NotFoundError
+from deskapp.core.errors import DeskError, DiskFullError, NotFoundError, is_disk_full
 from deskapp.core.store.db import Database
 from deskapp.core.store.models import Attachment, Item, StoredFile
 
@@ -89,8 +89,8 @@ def _source_error(source: Path, exc: OSError) -> DeskError:
 
 
 def _target_error(folder: Path, exc: OSError) -> DeskError:
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return DeskError(f"磁盘空间不足，附件未能保存到“{folder}”；请清理磁盘后重试。")
+    if is_disk_full(exc):
+        return DiskFullError(folder, "附件未能保存")
     if isinstance(exc, PermissionError):
         return DeskError(f"没有权限写入数据文件夹“{folder}”，附件未保存；请检查文件夹权限。")
     return DeskError(f"无法把附件写入数据文件夹“{folder}”（{exc.strerror or exc}），附件未保存。")

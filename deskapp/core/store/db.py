@@ -19,12 +19,12 @@ from typing import Callable, Iterator
 
 import platformdirs
 from sqlalchemy import ColumnElement, create_engine, event, literal_column, or_, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp import APP_ID
-from deskapp.core.errors import DatabaseOpenError
+from deskapp.core.errors import DatabaseOpenError, DiskFullError
 from deskapp.core.store.filelock import DeskLock
 from deskapp.core.store.models import Item
 
@@ -96,18 +96,45 @@ def _use_wal(db: "Database") -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
+SQLITE_FULL = 13  # sqlite3.SQLITE_FULL: "database or disk is full"
+PG_DISK_FULL = "53100"  # SQLSTATE disk_full
+
+
+def _is_disk_full(dbapi_error: BaseException | None) -> bool:
+    if isinstance(dbapi_error, sqlite3.Error):
+        code = getattr(dbapi_error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF == SQLITE_FULL
+    return (getattr(dbapi_error, "pgcode", None) or getattr(dbapi_error, "sqlstate", None)) == PG_DISK_FULL
+
+
+def _disk_full_handler(where: object) -> Callable[[ExceptionContext], None]:
+    def handle(context: ExceptionContext) -> None:
+        """A full disk is the user's to fix: one Chinese sentence saying where, not a crash."""
+        if _is_disk_full(context.original_exception):
+            raise DiskFullError(where) from context.sqlalchemy_exception
+    return handle
+
+
 def make_engine(target: str, read_only: bool = False) -> Engine:
+    """An engine that never puts bound parameters (whole item rows, and so personal data)
+    into an exception's text, which the crash log would keep; a full disk raises
+    DiskFullError naming the data folder (or the server)."""
     path = _sqlite_path(target)
     if path is None:
-        return create_engine(target, pool_pre_ping=True)
+        engine = create_engine(target, pool_pre_ping=True, hide_parameters=True)
+        event.listen(engine, "handle_error", _disk_full_handler(_shown_url(target)))
+        return engine
     if read_only:
         uri = f"file:{path.as_posix()}?mode=ro"
         engine = create_engine(
-            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            hide_parameters=True,
         )
     else:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False},
+                               hide_parameters=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
+    event.listen(engine, "handle_error", _disk_full_handler(path.parent))
     return engine
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from deskapp.core.attachments import files
-from deskapp.core.errors import DeskError, NotFoundError
+from deskapp.core.errors import DeskError, DiskFullError, NotFoundError
 from deskapp.core.register import items as register
 from deskapp.core.register.items import ItemData
 from deskapp.core.store.models import Attachment, AuditEvent, StoredFile
@@ -143,9 +143,10 @@ def test_full_disk_gives_a_clear_message_and_no_file(db, actor, item_id, source_
             self.fh.close()
 
     monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
-    with pytest.raises(DeskError, match="磁盘空间不足"):
+    with pytest.raises(DiskFullError, match="磁盘空间不足") as err:
         with db.session() as s:
             files.add_attachment(s, db, actor, item_id, src)
+    assert str(db.files_dir) in err.value.message  # and says where
     assert stored_paths(db) == []
     assert count(db, Attachment) == 0
 

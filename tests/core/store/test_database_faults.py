@@ -46,3 +46,62 @@ def test_a_leftover_temp_is_never_opened_and_is_cleaned(data_dir: Path) -> None:
     assert not leftover.exists() and not (data_dir / (leftover.name + "-journal")).exists()
     assert mine.exists()
     assert clean_creation_leftovers(target) == []
+
+
+# A child that saves an item holding personal data while the disk "fills" (SQLite's
+# max_page_count gives the real SQLITE_FULL) and, second, while a forced failure with no
+# known cause happens (a trigger aborts the insert): the CLI's own handler logs the latter.
+SAVER = r"""
+import datetime as dt, sys
+from sqlalchemy import event
+from deskapp import cli
+from deskapp.logs import log_file, setup_logging
+from deskapp.core.audit.chain import Actor
+from deskapp.core.desk import open_database
+from deskapp.core.errors import DiskFullError
+from deskapp.core.register.items import ItemData, create_item
+
+mode = sys.argv[2]
+db = open_database(sys.argv[1])
+def on_connect(dbapi_conn, _record):
+    if mode == "full":
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count={pages + 2}")
+    else:
+        dbapi_conn.execute("CREATE TEMP TRIGGER boom BEFORE INSERT ON item BEGIN SELECT RAISE(ABORT, 'forced'); END")
+db.engine.dispose()
+event.listen(db.engine, "connect", on_connect)
+setup_logging(console=False)
+def save(_args):
+    with db.session() as s:
+        create_item(s, Actor(None, "写入进程"), ItemData(
+            title="关于王五 110105199003071239 的低保公示", formed_on=dt.date(2026, 9, 25),
+            content="正文：李四 手机 13812345678 住址某某路" * 400), today=dt.date(2026, 11, 26))
+    return 0
+try:
+    status = cli.run(save, None)
+except Exception:
+    cli.log.exception("command items failed")
+    status = 99
+print(status, log_file(), flush=True)
+"""
+
+SECRETS = ("110105199003071239", "13812345678", "低保公示", "住址某某路", "王五")
+
+
+@pytest.mark.parametrize("mode", ["full", "forced"])
+def test_a_failed_save_says_disk_full_and_logs_no_row_contents(db_path: Path, mode: str) -> None:
+    open_database(db_path).close()
+    done = subprocess.run([sys.executable, "-c", SAVER, str(db_path), mode], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    status, log_path = done.stdout.split(maxsplit=1)
+    log_text = Path(log_path.strip()).read_text("utf-8") if Path(log_path.strip()).exists() else ""
+    if mode == "full":
+        assert status == "2"
+        assert done.stderr.strip().startswith("磁盘空间不足")
+        assert str(db_path.parent) in done.stderr and "\n" not in done.stderr.strip()
+    else:
+        assert status == "99" and "forced" in log_text  # the failure itself is logged ...
+    for secret in SECRETS:  # ... but nothing of the row
+        assert secret not in log_text
+        assert secret not in done.stderr
