@@ -26,23 +26,28 @@ class Field:
 
 
 FIELDS = [
-    Field("index_no", "索引号", ("索引号", "索引", "信息索引号", "索引编号")),
+    Field("index_no", "索引号", ("索引号", "索引", "信息索引号", "索引编号", "信息编号")),
     Field("title", "标题", ("标题", "信息名称", "文件名称", "名称", "信息标题", "文件标题", "题目", "文件名")),
     Field("doc_no", "文号", ("文号", "发文字号", "发文号", "文件编号", "文件字号")),
+    # The day the document came into being, however the office's system labelled it.
     Field("formed_on", "形成日期", ("形成日期", "成文日期", "生成日期", "印发日期", "制发日期", "形成时间",
-                                 "成文时间")),
-    Field("published_on", "发布日期", ("发布日期", "公开日期", "发布时间", "公开时间", "上网日期", "上网时间")),
+                                 "成文时间", "发文日期", "发文时间", "生成时间", "登记时间", "登记日期")),
+    Field("published_on", "发布日期", ("发布日期", "公开日期", "发布时间", "公开时间", "上网日期", "上网时间",
+                                    "发布/公开日期", "公开/发布日期", "发布(公开)日期", "公开(发布)日期")),
     Field("department", "科室", ("科室", "发布单位", "责任单位", "发布机构", "责任科室", "承办科室", "部门",
-                               "科室/社区", "单位", "公开主体")),
+                               "科室/社区", "单位", "公开主体", "填写单位")),
     Field("category", "类别", ("类别", "栏目", "信息类别", "公开目录", "目录类别", "所属栏目", "分类",
-                             "目录", "所属类别")),
+                             "目录", "所属类别", "主题分类", "组配分类")),
     Field("kind", "信息种类", ("信息种类", "文种", "信息类型", "种类")),
     Field("attribute", "公开属性", ("公开属性",)),
     Field("method", "公开方式", ("公开方式", "公开形式")),
     Field("channels", "公开渠道", ("公开渠道", "发布渠道", "公开载体", "渠道", "公开渠道和载体", "发布平台")),
     Field("content", "内容", ("内容", "正文", "信息内容")),
     Field("summary", "摘要", ("摘要", "内容概述", "内容摘要", "简介", "主要内容")),
-    Field("withheld_reason", "不予公开理由", ("不予公开理由", "不公开理由", "不予公开的理由和依据", "不予公开依据")),
+    # A reason given makes the row a 不予公开 item when no 公开属性 says otherwise.
+    Field("withheld_reason", "不予公开理由", ("不予公开理由", "不公开理由", "不予公开的理由和依据", "不予公开依据",
+                                         "不予公开的理由", "不予公开原因")),
+    Field("validity", "有效性", ("有效性", "效力状况", "时效", "效力", "时效性", "有效状态")),
     Field("url", "链接", ("链接", "网址", "网页地址", "网页链接")),
 ]
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
@@ -57,7 +62,7 @@ def normalise_header(text: Any) -> str:
     if text is None:
         return ""
     s = _STRIP.sub("", str(text))
-    return s.replace("（", "(").replace("）", ")").lower()
+    return s.replace("（", "(").replace("）", ")").replace("／", "/").lower()
 
 
 _EXACT = {normalise_header(s): f.key for f in FIELDS for s in f.synonyms}
@@ -88,6 +93,19 @@ def auto_mapping(headers: Sequence[Any]) -> dict[int, Optional[str]]:
         if key:
             taken.add(key)
     return out
+
+
+def field_key(name: str) -> Optional[str]:
+    """The field a user names on the command line: its key ('title') or its label ('标题')."""
+    text = name.strip()
+    if text in FIELD_BY_KEY:
+        return text
+    return next((f.key for f in FIELDS if f.label == text), None)
+
+
+def field_names() -> str:
+    """'title（标题）、formed_on（形成日期）…' for a message that lists what can be named."""
+    return "、".join(f"{f.key}（{f.label}）" for f in FIELDS)
 
 
 def header_score(values: Sequence[Any]) -> int:
@@ -176,6 +194,16 @@ KIND_WORDS = {"通知公告": "公告公示", "公示公告": "公告公示", "�
               "动态": "工作动态", "工作信息": "工作动态", "政务动态": "工作动态", "解读": "政策解读",
               "文件": "政策文件", "政策法规": "政策文件", "规划": "规划计划", "计划": "规划计划",
               "财政": "财政信息", "预决算": "财政信息", "人事": "人事信息", "回应": "回应关切"}
+
+
+VALIDITY_WORDS = {"有效": "valid", "现行有效": "valid", "长期": "valid", "长期有效": "valid", "现行": "valid",
+                  "废止": "repealed", "已废止": "repealed", "废除": "repealed", "已废除": "repealed",
+                  "失效": "expired", "已失效": "expired", "过期": "expired", "已过期": "expired"}
+
+
+def to_validity(text: str) -> Optional[str]:
+    """'现行有效' → 'valid', '已废止' → 'repealed', '失效' → 'expired'; else None."""
+    return VALIDITY_WORDS.get(text.replace(" ", ""))
 
 
 def to_kind(text: str) -> Optional[str]:

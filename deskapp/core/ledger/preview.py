@@ -24,12 +24,15 @@ from deskapp.core.ledger.fields import (
     DATE_FIELDS,
     FIELD_BY_KEY,
     auto_mapping,
+    field_names,
     find_header,
+    normalise_header,
     to_attribute,
     to_channels,
     to_date,
     to_kind,
     to_text,
+    to_validity,
 )
 from deskapp.core.ledger.lookup import Lookup
 from deskapp.core.register import items as register
@@ -77,6 +80,9 @@ class RowResult:
 @dataclass(frozen=True)
 class ImportOptions:
     create_departments: bool = False  # 台账中有、系统中没有的科室：自动新建
+    # (header as written, field key): what a column holds, over what its name suggests —
+    # ``deskapp import --map 内容概述=title``.
+    column_names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -146,6 +152,26 @@ def check_mapping(mapping: dict[int, Optional[str]], headers: Sequence[str]) -> 
         raise DeskError("没有找到“形成日期”或“发布日期”列，请至少指定其中一列。")
 
 
+def named_mapping(mapping: dict[int, Optional[str]], headers: Sequence[str],
+                  names: Sequence[tuple[str, str]], sheet: str) -> dict[int, Optional[str]]:
+    """The automatic mapping with the columns the user named set to their field; a field
+    named for one column is taken from any other column that had it."""
+    out = dict(mapping)
+    normalised = [normalise_header(h) for h in headers]
+    for header, key in names:
+        if key not in FIELD_BY_KEY:
+            raise DeskError(f"“{key}”不是可导入的内容，可用的有：{field_names()}。")
+        wanted = normalise_header(header)
+        if wanted not in normalised:
+            raise DeskError(f"工作表“{sheet}”的表头中没有“{header}”列，请按表头原样写列名后重试。")
+        col = normalised.index(wanted)
+        for other, had in out.items():
+            if had == key:
+                out[other] = None
+        out[col] = key
+    return out
+
+
 def check_merged_header(raw: RawSheet, header_row: int) -> None:
     for r1, c1, r2, c2 in raw.merged:
         if r1 <= header_row <= r2 and (c2 > c1 or r2 > r1):
@@ -162,7 +188,10 @@ def analyse(session: Session, raw: RawSheet, today: dt.date,
     header = raw.rows[at]
     headers = [to_text(v) for v in header.values]
     check_merged_header(raw, header.row)
-    mapping = dict(mapping) if mapping is not None else auto_mapping(header.values)
+    if mapping is None:
+        mapping = named_mapping(auto_mapping(header.values), headers, options.column_names, raw.sheet)
+    else:
+        mapping = dict(mapping)
     check_mapping(mapping, headers)
     data_rows = [r for r in raw.rows[at + 1:] if any(to_text(v) for v in r.values)]
     if not data_rows:
@@ -180,7 +209,7 @@ def analyse(session: Session, raw: RawSheet, today: dt.date,
 # register.validate's field → the ledger column the message belongs to
 _VALIDATE_COLUMN = {"title": "title", "formed_on": "formed_on", "published_on": "published_on",
                     "changed_on": "formed_on", "withheld_reason": "withheld_reason",
-                    "attribute": "attribute", "kind": "kind"}
+                    "attribute": "attribute", "kind": "kind", "validity": "validity"}
 
 
 class RowChecker:
@@ -250,6 +279,7 @@ class RowChecker:
         catalogue_id, kind_hint = self.category(text.get("category", ""), result)
         kind = self.kind(text, kind_hint, catalogue_id, result)
         attribute, extra_channels = self.attribute(text, result)
+        validity = self.validity(text.get("validity", ""), result)
         if result.issues:
             return None
         return ItemData(
@@ -259,7 +289,7 @@ class RowChecker:
             content=text.get("content", ""), summary=text.get("summary", ""), attribute=attribute,
             withheld_reason=text.get("withheld_reason", ""), url=text.get("url", "")[:500],
             channels=to_channels(text.get("channels", "")) + extra_channels,
-            index_no=text.get("index_no") or None,
+            index_no=text.get("index_no") or None, validity=validity,
             status="published" if dates["published_on"] else "draft",
             source_file=self.source[-300:], source_row=row.row,
         )
@@ -306,7 +336,17 @@ class RowChecker:
             self.issue(result, "attribute", "公开属性无法识别（应为主动公开、依申请公开或不予公开）")
         from_method = to_attribute(method) if method else None
         channels = [] if (not method or from_method) else to_channels(method)
-        return attribute or from_method or "active", channels
+        # A 不予公开的理由 filled in, with nothing naming the attribute: a 不予公开 item.
+        withheld = "withheld" if text.get("withheld_reason") else None
+        return attribute or from_method or withheld or "active", channels
+
+    def validity(self, given: str, result: RowResult) -> Optional[str]:
+        if not given:
+            return None
+        validity = to_validity(given)
+        if validity is None:
+            self.issue(result, "validity", "有效性无法识别（应为有效、废止或失效）")
+        return validity
 
     def mark_duplicates(self, result: RowResult, data: ItemData) -> None:
         key = (data.title.strip(), data.published_on or data.formed_on)

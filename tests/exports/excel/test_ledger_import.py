@@ -18,7 +18,7 @@ from deskapp.core.ledger.preview import ImportOptions
 from deskapp.core.register import items as register
 from deskapp.core.register.items import ItemData
 from deskapp.core.store.models import AuditEvent, Department, Item
-from deskapp.exports.excel.ledger_import import import_file, preview_file, write_template
+from deskapp.exports.excel.ledger_import import TEMPLATE_COLS, import_file, preview_file, write_template
 
 TODAY = dt.date(2026, 11, 26)
 HEADERS = ["序号", "索引号", "信息名称", "发文字号", "成文日期", "公开日期", "责任单位", "栏目",
@@ -356,3 +356,109 @@ def test_dates_that_are_not_dates(value):
     from deskapp.core.ledger.fields import to_date
 
     assert to_date(value) == (None, False)
+
+
+# --- the header rows offices really use (issue 15 §3) ----------------------------------------------
+
+WITHHELD_REASON = "涉及个人隐私，依据《政府信息公开条例》第十五条不予公开"
+# Each: the header row with one row of data, the column mapping a clerk gives (header → field),
+# and what the imported item must hold.
+LAYOUTS = {
+    "政策文件库": ([("序号", 1), ("索引号", "11010X/2026-00101"), ("主题分类", "政策文件/规范性文件"),
+                ("发布机构", "党政办"), ("成文日期", "2026-08-20"), ("名称", "街道规范性文件管理办法"),
+                ("文号", "街办发〔2026〕5号"), ("发布日期", "2026-08-25"), ("有效性", "有效")], {},
+               {"index_no": "11010X/2026-00101", "doc_no": "街办发〔2026〕5号", "validity": "valid",
+                "formed_on": dt.date(2026, 8, 20), "published_on": dt.date(2026, 8, 25), "dept": "党政办",
+                "kind": "规范性文件"}),
+    "信息公开目录": ([("序号", 1), ("信息索引号", "GK/2026-0002"), ("信息名称", "困难群众救助资金发放情况"),
+                 ("文件编号", "街社发〔2026〕2号"), ("生成日期", "2026-09-01"), ("公开日期", "2026-09-03"),
+                 ("发布单位", "社会事务办"), ("组配分类", "社会救助"), ("效力状况", "现行有效")], {},
+                {"index_no": "GK/2026-0002", "doc_no": "街社发〔2026〕2号", "validity": "valid",
+                 "formed_on": dt.date(2026, 9, 1), "published_on": dt.date(2026, 9, 3), "dept": "社会事务办",
+                 "catalogue": "社会救助"}),
+    "区政府网站导出": ([("索引号", "QZF/2026-0003"), ("题目", "街道召开垃圾分类推进会"), ("发文日期", "2026/9/4"),
+                  ("发布/公开日期", "2026/9/5"), ("发布机构", "城建办"), ("公开目录", "工作动态"),
+                  ("时效", "长期")], {},
+                 {"formed_on": dt.date(2026, 9, 4), "published_on": dt.date(2026, 9, 5), "dept": "城建办",
+                  "validity": "valid", "kind": "工作动态"}),
+    "街道登记簿": ([("序号", 1), ("登记时间", dt.datetime(2026, 9, 6, 15, 20)), ("信息名称", "老旧小区改造公示"),
+                ("填写单位", "城建办"), ("分类", "公告公示/公告"), ("公开方式", "主动公开"), ("备注", "")], {},
+               {"formed_on": dt.date(2026, 9, 6), "published_on": None, "dept": "城建办", "attribute": "active",
+                "catalogue": "公告"}),
+    "不予公开登记": ([("序号", 1), ("信息编号", "BGK-2026-01"), ("信息名称", "低保申请人家庭收入核查表"),
+                 ("成文日期", "2026年9月7日"), ("填写单位", "社会事务办"), ("不予公开的理由", WITHHELD_REASON)], {},
+                {"index_no": "BGK-2026-01", "attribute": "withheld", "withheld_reason": WITHHELD_REASON,
+                 "published_on": None}),
+    "系统生成时间": ([("信息编号", "XT-2026-0006"), ("名称", "旧版门前三包管理规定"),
+                 ("生成时间", "2026-09-02 09:12:33"), ("发布机构", "党政办"), ("主题分类", "政策文件/规范性文件"),
+                 ("有效性", "已废止")], {},
+                {"formed_on": dt.date(2026, 9, 2), "validity": "repealed", "index_no": "XT-2026-0006"}),
+    "社区台账": ([("序号", 1), ("题目", "社区议事会议纪要公开"), ("发文日期", "2026.9.8"), ("公开日期", "2026.9.9"),
+              ("发布单位", "党政办"), ("公开形式", "公示栏")], {},
+             {"formed_on": dt.date(2026, 9, 8), "published_on": dt.date(2026, 9, 9),
+              "channels": ["社区/村公示栏（电子屏）"]}),
+    "带填写说明": ([("*信息名称（必填）", "街道第三季度财政收支情况"), ("*成文日期（必填）", "2026-09-10"),
+               ("发布／公开日期（选填）", "2026-09-11"), ("责任科室", "党政办"), ("信息类别", "财政信息"),
+               ("公开属性", "主动公开")], {},
+              {"formed_on": dt.date(2026, 9, 10), "published_on": dt.date(2026, 9, 11), "kind": "财政信息"}),
+    "只有内容概述": ([("序号", 1), ("内容概述", "街道开展防汛应急演练"), ("生成日期", "2026-09-12"),
+                 ("发布单位", "城建办")], {"内容概述": "title"},
+                {"formed_on": dt.date(2026, 9, 12), "dept": "城建办", "summary": ""}),
+    "年度目录": ([("序号", 1), ("信息索引号", "ND/2026-0010"), ("信息名称", "2025年度预算执行情况"),
+              ("文件编号", ""), ("发文日期", "2026-09-13"), ("发布单位", "党政办"), ("分类", "财政信息"),
+              ("时效", "失效"), ("不予公开的理由", "")], {},
+             {"validity": "expired", "attribute": "active", "withheld_reason": "", "doc_no": None}),
+    "WPS 登记表": ([("编号", "1"), ("文件名称", "关于开展消防安全检查的通知"), ("文件字号", "街发〔2026〕9号"),
+                  ("印发日期", "2026-09-14"), ("上网日期", "2026-09-15"), ("责任单位", "城建办"),
+                  ("栏目", "工作动态"), ("效力状况", "有效"), ("发布渠道", "网站、微信")], {},
+                 {"doc_no": "街发〔2026〕9号", "published_on": dt.date(2026, 9, 15),
+                  "channels": ["政府网站", "两微一端"], "validity": "valid"}),
+    "导入模板": ([(c.header, v) for c, v in zip(
+        TEMPLATE_COLS,
+        ["", "按模板登记的信息", "", "2026-09-16", "2026-09-17", "党政办", "工作动态", "工作动态", "主动公开",
+         "政府网站", "模板里的摘要", ""], strict=True)], {},
+             {"summary": "模板里的摘要", "published_on": dt.date(2026, 9, 17), "kind": "工作动态"}),
+}
+
+
+def _layout_file(folder: Path, name: str) -> Path:
+    cells = LAYOUTS[name][0]
+    return ledger(folder / f"{name}.xlsx", [[v for _, v in cells]], headers=[h for h, _ in cells])
+
+
+def _by_name(path: Path, names: dict[str, str]) -> ImportOptions:
+    return ImportOptions(column_names=tuple(names.items())) if names else ImportOptions()
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_real_ledger_layouts_import(seeded, folder, actor, name):
+    cells, names, expected = LAYOUTS[name]
+    path = _layout_file(folder, name)
+    title = next(v for h, v in cells if h in names or "名称" in h or "题目" in h or h == "标题*")
+    preview, result = import_file(seeded, actor, path, TODAY, options=_by_name(path, names))
+    assert result.imported == 1, [(i.column, i.header, i.reason) for i in preview.issues]
+    with seeded.session() as s:
+        item = s.scalar(select(Item).where(Item.title == title))
+        assert item is not None and item.source_file == path.name
+        got = {"dept": item.department.name if item.department else None,
+               "catalogue": item.catalogue.name if item.catalogue else None}
+        for key, value in expected.items():
+            actual = got[key] if key in got else getattr(item, key)
+            assert actual == value, (key, actual)
+
+
+def test_a_layout_without_title_needs_its_mapping(seeded, folder):
+    path = _layout_file(folder, "只有内容概述")
+    with pytest.raises(DeskError) as err:
+        preview_file(seeded, path, TODAY)
+    assert "没有找到“标题”列" in err.value.message
+    with pytest.raises(DeskError) as err:
+        preview_file(seeded, path, TODAY, options=_by_name(path, {"内容摘要": "title"}))
+    assert "没有“内容摘要”列" in err.value.message
+
+
+def test_unreadable_validity_is_a_bad_cell(seeded, folder):
+    path = ledger(folder / "有效性.xlsx", [["有效性写错", "2026-9-1", "大概有效"]],
+                  headers=["信息名称", "成文日期", "有效性"])
+    preview = preview_file(seeded, path, TODAY)
+    assert [(i.column, i.reason) for i in preview.issues] == [("C", "有效性无法识别（应为有效、废止或失效）")]
