@@ -57,7 +57,7 @@ def as_json(preview: Preview, result: Optional[ImportResult], dry_run: bool) -> 
     return {
         "file": preview.source, "sheet": preview.sheet, "header_row": preview.header_row,
         "rows": len(preview.rows), "ok": preview.count("ok"), "errors": preview.count("error"),
-        "duplicates": preview.count("duplicate"), "dry_run": dry_run,
+        "duplicates": preview.count("duplicate"), "dry_run": dry_run, "notes": preview.notes,
         "imported": result.imported if result else 0,
         "item_ids": result.item_ids if result else [],
         "departments_created": result.departments_created if result else [],
@@ -71,6 +71,8 @@ def print_report(preview: Preview, result: Optional[ImportResult], args: argpars
     out.write(f"台账“{preview.source}”工作表“{preview.sheet}”，表头在第{preview.header_row}行；"
               f"共{len(preview.rows)}行：无误{preview.count('ok')}行，有问题{preview.count('error')}行，"
               f"重复{preview.count('duplicate')}行。\n")
+    for note in preview.notes:
+        out.write(note + "\n")
     for r in preview.rows:
         for i in r.issues:
             where = f"{i.column}列（{i.header}）" if i.column else f"（{i.header}）"

@@ -14,6 +14,7 @@ nothing); every reason is reported with the row number and column as Excel shows
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
@@ -93,6 +94,7 @@ class Preview:
     headers: list[str]
     mapping: dict[int, Optional[str]]
     rows: list[RowResult]
+    notes: list[str] = field(default_factory=list)  # what was left out on purpose, and why
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -194,6 +196,8 @@ def analyse(session: Session, raw: RawSheet, today: dt.date,
         mapping = dict(mapping)
     check_mapping(mapping, headers)
     data_rows = [r for r in raw.rows[at + 1:] if any(to_text(v) for v in r.values)]
+    data_rows, totals = split_totals(data_rows)
+    notes = [f"第{r.row}行是“{total_label(r)}”行，不是一条信息，已跳过。" for r in totals]
     if not data_rows:
         raise DeskError(f"工作表“{raw.sheet}”的表头（第{header.row}行）下没有数据。")
     if len(data_rows) > MAX_ROWS:
@@ -201,7 +205,25 @@ def analyse(session: Session, raw: RawSheet, today: dt.date,
     checker = RowChecker(session, raw.source, headers, mapping, today, options)
     checker.prefetch(data_rows)
     return Preview(raw.source, raw.sheet, header.row, headers, mapping,
-                   [checker.check(r) for r in data_rows])
+                   [checker.check(r) for r in data_rows], notes)
+
+
+_TOTAL = re.compile(r"^(合计|小计|总计|共计)")
+
+
+def total_label(row: LedgerRow) -> str:
+    """'合计' when the row's first filled cell begins with 合计/小计/总计/共计 (spaces aside), else ''."""
+    first = next((to_text(v) for v in row.values if to_text(v)), "")
+    found = _TOTAL.match(re.sub(r"[\s\u3000]", "", first))
+    return found.group(1) if found else ""
+
+
+def split_totals(rows: list[LedgerRow]) -> tuple[list[LedgerRow], list[LedgerRow]]:
+    """The data rows without the 合计/小计/总计 rows at the bottom (a sum, not an item)."""
+    end = len(rows)
+    while end and total_label(rows[end - 1]):
+        end -= 1
+    return rows[:end], rows[end:]
 
 
 # --- one row -------------------------------------------------------------------------------------

@@ -217,7 +217,7 @@ class PreviewPage(QWizardPage):
         assert p is not None
         self.summary.setText(f"台账“{p.source}”工作表“{p.sheet}”，表头在第{p.header_row}行。共{len(p.rows)}行："
                              f"无误{p.count('ok')}行，有问题{p.count('error')}行，重复{p.count('duplicate')}行"
-                             "（重复的行导入时跳过）。")
+                             "（重复的行导入时跳过）。" + "".join(p.notes))
         self._fill_issues(p)
         self._fill_rows(p)
         self.completeChanged.emit()

@@ -462,3 +462,20 @@ def test_unreadable_validity_is_a_bad_cell(seeded, folder):
                   headers=["信息名称", "成文日期", "有效性"])
     preview = preview_file(seeded, path, TODAY)
     assert [(i.column, i.reason) for i in preview.issues] == [("C", "有效性无法识别（应为有效、废止或失效）")]
+
+
+@pytest.mark.parametrize("label", ["合计", "合 计：", "小计", "总计（共2条）", "共计2条"])
+def test_total_row_at_the_bottom_is_skipped_with_a_note(seeded, folder, actor, label):
+    rows = [row(1, "", "合计行之前的第一条", "", "2026-9-1"), row(2, "", "合计行之前的第二条", "", "2026-9-2"),
+            [label, None, None, None, None, None, None, None, None, None, None, "2条"]]
+    path = ledger(folder / "有合计行.xlsx", rows)
+    preview, result = import_file(seeded, actor, path, TODAY)
+    assert result.imported == 2 and preview.count("error") == 0 and len(preview.rows) == 2
+    assert preview.notes == [f"第6行是“{label.replace(' ', '')[:2]}”行，不是一条信息，已跳过。"]
+
+
+def test_a_total_word_inside_the_data_is_not_skipped(seeded, folder):
+    rows = [row(1, "", "", "", "2026-9-1"), row(2, "", "合计两条的信息", "", "2026-9-2"),
+            row(3, "", "最后一条", "", "2026-9-3")]
+    preview = preview_file(seeded, ledger(folder / "中间.xlsx", rows), TODAY)
+    assert preview.notes == [] and len(preview.rows) == 3 and preview.count("error") == 1
