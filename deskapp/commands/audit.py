@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from deskapp.commands import add_db_option, open_db, print_json
 from deskapp.core.audit.chain import verify_chain
@@ -25,6 +26,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.set_defaults(func=verify_command)
 
 
+def event_summary(session: Session, event_id: int) -> str:
+    """When, who, what of one event, from its raw text: the event may be the broken one, with
+    garbage where a time should be, so nothing here parses a column."""
+    columns = ("at", "actor_name", "action", "entity", "entity_id")
+    as_type = "BLOB" if session.get_bind().dialect.name == "sqlite" else "TEXT"  # BLOB: any bytes at all
+    row = session.execute(text("SELECT " + ", ".join(f"CAST({c} AS {as_type})" for c in columns)
+                               + " FROM audit_event WHERE id = :id"), {"id": event_id}).first()
+    if row is None:
+        return ""
+    values = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in row if v is not None]
+    if row[0] is not None:
+        values[0] = values[0][:19]  # seconds are enough to find it
+    return " ".join(values)
+
+
 def verify_command(args: argparse.Namespace) -> int:
     # Read-only: checking the log must not add to it (opening normally may seed data).
     db = open_db(args, read_only=True)
@@ -33,9 +49,7 @@ def verify_command(args: argparse.Namespace) -> int:
         with db.session() as s:
             broken = verify_chain(s)
             total = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
-            row = s.get(AuditEvent, broken.event_id) if broken else None
-            detail = (f"{row.at:%Y-%m-%d %H:%M:%S} {row.actor_name} {row.action} {row.entity} {row.entity_id or ''}"
-                      if row is not None else "")
+            detail = event_summary(s, broken.event_id) if broken else ""
         seconds = time.perf_counter() - started
     finally:
         db.close()

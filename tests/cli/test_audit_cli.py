@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import text
 
 from deskapp import cli
@@ -63,3 +64,40 @@ def test_verify_names_deleted_last_row(db, db_path, capsys):
     assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
     out = capsys.readouterr().out
     assert f"编号 {ids[-1]} 的记录：" in out and "已被删除" in out and "（）" not in out
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE audit_event SET at = 'garbage' WHERE id = :id",
+    "UPDATE audit_event SET at = '' WHERE id = :id",
+    "UPDATE audit_event SET at = 12.5 WHERE id = :id",
+    "UPDATE audit_event SET at = X'FFFE00' WHERE id = :id",
+    "UPDATE audit_event SET actor_name = CAST(X'FF41' AS TEXT) WHERE id = :id",
+    "UPDATE audit_event SET actor_name = X'', action = 3.5, entity_id = NULL WHERE id = :id",
+    "UPDATE audit_event SET actor_id = 'x', entity_id = 7 WHERE id = :id",
+    "UPDATE audit_event SET before = '[[[[[[[[[[' || substr(hex(zeroblob(50000)), 1, 0) WHERE id = :id",
+    "UPDATE audit_event SET before = (WITH RECURSIVE r(n, s) AS (SELECT 0, '' UNION ALL SELECT n + 1, s || '[' "
+    "FROM r WHERE n < 100000) SELECT s FROM r ORDER BY n DESC LIMIT 1) WHERE id = :id",
+    "UPDATE audit_event SET after = X'00FF' WHERE id = :id",
+    "UPDATE audit_event SET prev_hash = 1e300, before = NULL WHERE id = :id",
+    "UPDATE audit_event SET hash = 42 WHERE id = :id",
+])
+def test_garbage_in_an_event_is_tampering_not_a_crash(db, db_path, capsys, sql):
+    """What a hand edit can put in a column (text for a time, NULLs, numbers, bytes that are
+    not UTF-8, JSON nested past Python's recursion limit) names that event, exit 1."""
+    ids = fill(db)
+    with db.session() as s:
+        s.execute(text(sql), {"id": ids[1]})
+    db.close()
+    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
+    captured = capsys.readouterr()
+    assert f"编号 {ids[1]} " in captured.out or f"编号 {ids[1]} 的记录" in captured.out
+    assert "程序内部错误" not in captured.err and "Traceback" not in captured.err
+
+
+def test_garbage_head_setting_is_tampering_not_a_crash(db, db_path, capsys):
+    fill(db)
+    with db.session() as s:
+        s.execute(text("UPDATE setting SET value = 'garbage' WHERE key = 'audit_head'"))
+    db.close()
+    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
+    assert "audit_head" in capsys.readouterr().out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any, Iterable, Iterator, Optional, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session
 
@@ -173,14 +173,13 @@ def _link(session: Session) -> str:
     (the kept head) has been deleted or replaced since. Then the kept digest, so that the new
     event does not paper over the cut: its link stays broken and verify names it."""
     last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    head = session.get(Setting, HEAD_KEY)
-    kept = head.value if head is not None and isinstance(head.value, dict) else None
-    if kept is None or (last is not None and (last[0], last[1]) == (kept.get("id"), kept.get("hash"))):
+    kept = read_kept_head(session)
+    if kept is None or (last is not None and (last[0], last[1]) == (kept.id, kept.hash)):
         return last[1] if last is not None else ""
-    if last is not None and last[0] > (kept.get("id") or 0) and session.scalar(
-            select(AuditEvent.hash).where(AuditEvent.id == kept.get("id"))) == kept.get("hash"):
+    if last is not None and last[0] > kept.id and session.scalar(
+            select(AuditEvent.hash).where(AuditEvent.id == kept.id)) == kept.hash:
         return last[1]  # events appended in bulk after the head (not through record())
-    return str(kept.get("hash") or "")
+    return kept.hash
 
 
 def _keep_head(session: Session, event: AuditEvent) -> None:
@@ -209,14 +208,48 @@ def verify_chain(session: Session, batch: int = 20000) -> Optional[ChainBreak]:
     return _verify_typed(session, batch) or _check_head(session)
 
 
+@dataclass(frozen=True)
+class Head:
+    """The newest event recorded: its id, digest and time (ISO text, empty when unknown)."""
+
+    id: int
+    hash: str
+    at: str = ""
+
+
+def head_from(value: Any) -> Optional[Head]:
+    """A head read from stored JSON (the setting, the outside file); None when it is not one:
+    anything typed into it by hand must not crash the check that reads it."""
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            return None
+    if not isinstance(value, dict):
+        return None
+    event_id, digest, at = value.get("id"), value.get("hash"), value.get("at", "")
+    if type(event_id) is not int or not isinstance(digest, str) or not isinstance(at, str):
+        return None
+    return Head(event_id, digest, at)
+
+
+def read_kept_head(session: Session) -> Optional[Head]:
+    """The ``audit_head`` setting, read as raw text (a hand-edited value is not a crash)."""
+    raw = session.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": HEAD_KEY}).scalar()
+    return head_from(raw)
+
+
 def _check_head(session: Session) -> Optional[ChainBreak]:
     """The chain is whole; is the newest event recorded still there? (Events appended later
     by bulk insert, without record(), extend the chain past it and are fine.)"""
-    head = session.get(Setting, HEAD_KEY)
-    if head is None or not isinstance(head.value, dict):
+    raw = session.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": HEAD_KEY}).scalar()
+    if raw is None:
         return None  # a desk from before the head was kept
-    kept = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.value.get("id")))
-    return None if kept == head.value.get("hash") else ChainBreak(int(head.value.get("id") or 0), TAIL_BROKEN)
+    head = head_from(raw)
+    if head is None:
+        return ChainBreak(0, HEAD_GARBLED)
+    kept = session.execute(text("SELECT hash FROM audit_event WHERE id = :id"), {"id": head.id}).scalar()
+    return None if kept == head.hash else ChainBreak(head.id, TAIL_BROKEN)
 
 
 def _verify_typed(session: Session, batch: int) -> Optional[ChainBreak]:
@@ -234,6 +267,7 @@ def _verify_typed(session: Session, batch: int) -> Optional[ChainBreak]:
 LINK_BROKEN = "与前一条记录的链接不符（前一条被修改或删除）"
 CONTENT_BROKEN = "内容与其校验值不符（该条被修改）"
 TAIL_BROKEN = "该条及其后的记录已被删除（最后记录的一条不在了）"
+HEAD_GARBLED = "数据库中保存的最新记录标记（audit_head）已被改成无法识别的内容"
 
 
 def _verify_sqlite(session: Session, batch: int) -> Optional[ChainBreak]:
@@ -241,10 +275,14 @@ def _verify_sqlite(session: Session, batch: int) -> Optional[ChainBreak]:
     # no intermediate tuple per row). Keep the two in step; test_audit_chain checks both.
     # None only for a connection closed or invalidated; session.connection() has just checked one out.
     raw = cast(DBAPIConnection, session.connection().connection.dbapi_connection)
+    # Bytes that are not UTF-8, written into a text column by hand, would stop the driver
+    # with an error; decoded with replacement characters they just fail their digest.
+    saved_factory = raw.text_factory
+    raw.text_factory = _lenient_text
     cursor = raw.cursor()
-    cursor.execute(f"SELECT {_COLUMNS} FROM audit_event ORDER BY id")
     prev = ""
     try:
+        cursor.execute(f"SELECT {_COLUMNS} FROM audit_event ORDER BY id")
         while rows := cursor.fetchmany(batch):
             for r in rows:
                 event_id, at, actor_id, name, action, entity, entity_id, before, after, link, digest = r
@@ -268,7 +306,12 @@ def _verify_sqlite(session: Session, batch: int) -> Optional[ChainBreak]:
                 prev = digest
     finally:
         cursor.close()
+        raw.text_factory = saved_factory
     return None
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _matches_parsed(row: tuple[Any, ...]) -> bool:
@@ -276,11 +319,11 @@ def _matches_parsed(row: tuple[Any, ...]) -> bool:
     event_id, at_iso, actor_id, actor_name, action, entity, entity_id, before, after, prev, digest = row
     try:
         b, a = _parse(before), _parse(after)
-    except ValueError:
+        head = (at_iso, actor_id, actor_name, action, entity, entity_id)
+        return digest in (_digest(*head, canonical_text(b), canonical_text(a), prev),
+                          _digest_v1(*head, b, a, prev))
+    except (ValueError, TypeError, RecursionError):  # anything typed into a row by hand
         return False
-    head = (at_iso, actor_id, actor_name, action, entity, entity_id)
-    return digest in (_digest(*head, canonical_text(b), canonical_text(a), prev),
-                      _digest_v1(*head, b, a, prev))
 
 
 def _parse(text: Any) -> Any:
