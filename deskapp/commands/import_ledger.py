@@ -1,4 +1,5 @@
 """deskapp import FILE.xlsx [--dry-run] [--json] [--skip-bad] [--sheet NAME] [--create-departments]
+[--map 列名=内容 …]
 
 Exit status: 0 all rows good (imported, or only checked with --dry-run); 1 some rows are bad
 (nothing imported, unless --skip-bad imported the good ones); 2 the file cannot be read.
@@ -13,7 +14,9 @@ from typing import Any, Optional
 
 from deskapp.commands import add_db_option, open_db, print_json
 from deskapp.core.audit import chain as audit
+from deskapp.core.errors import DeskError
 from deskapp.core.ledger.commit import ImportResult
+from deskapp.core.ledger.fields import field_key, field_names
 from deskapp.core.ledger.preview import ImportOptions, Preview
 from deskapp.exports.excel.ledger_import import import_file, preview_file
 
@@ -28,13 +31,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--skip-bad", action="store_true", help="有问题的行跳过，只导入无误的行")
     p.add_argument("--sheet", help="工作表名称（默认自动寻找有表头的工作表）")
     p.add_argument("--create-departments", action="store_true", help="台账中有、系统中没有的科室自动新建")
+    p.add_argument("--map", action="append", default=[], metavar="列名=内容",
+                   help="指定某列导入为什么，如 --map 内容概述=title（可写多次；内容写 title、formed_on 等或其中文名）")
     add_db_option(p)
     p.set_defaults(func=import_command)
 
 
 def import_command(args: argparse.Namespace) -> int:
     today = dt.date.today()
-    options = ImportOptions(create_departments=args.create_departments)
+    options = ImportOptions(create_departments=args.create_departments,
+                            column_names=parse_maps(args.map))
     db = open_db(args)
     result: Optional[ImportResult] = None
     try:
@@ -51,6 +57,21 @@ def import_command(args: argparse.Namespace) -> int:
     else:
         print_report(preview, result, args)
     return 1 if bad else 0
+
+
+def parse_maps(maps: list[str]) -> tuple[tuple[str, str], ...]:
+    """['内容概述=title', '日子=形成日期'] → (('内容概述', 'title'), ('日子', 'formed_on'));
+    DeskError (exit 2) for a malformed pair or a field that does not exist."""
+    out = []
+    for text in maps:
+        header, sep, name = text.rpartition("=")
+        if not sep or not header.strip() or not name.strip():
+            raise DeskError(f"--map 的写法是“列名=内容”（如 --map 内容概述=title），“{text}”不是。")
+        key = field_key(name)
+        if key is None:
+            raise DeskError(f"--map 中的“{name.strip()}”不是可导入的内容，可用的有：{field_names()}。")
+        out.append((header.strip(), key))
+    return tuple(out)
 
 
 def as_json(preview: Preview, result: Optional[ImportResult], dry_run: bool) -> dict[str, Any]:

@@ -109,3 +109,41 @@ def test_import_unreadable_file_exit_2(db, db_path, tmp_path, capsys):
     assert cli.main(["import", str(bad), "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
     assert "另存为 .xlsx" in err and "Traceback" not in err
+
+
+def _summary_only(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "内容概述", "生成日期", "发布单位"])
+    ws.append([1, "只有内容概述的一条信息", "2026-9-1", ""])
+    ws.append([2, "只有内容概述的第二条", "2026-9-2", ""])
+    ws.append(["合计", "", "", "2条"])
+    wb.save(path)
+    return path
+
+
+def test_import_with_a_column_map(db, db_path, tmp_path, capsys):
+    db.close()
+    path = _summary_only(tmp_path / "概述.xlsx")
+    assert cli.main(["import", str(path), "--db", str(db_path)]) == 2
+    assert "没有找到“标题”列" in capsys.readouterr().err
+    assert cli.main(["import", str(path), "--db", str(db_path), "--map", "内容概述=title",
+                     "--map", "生成日期=形成日期"]) == 0
+    out = capsys.readouterr().out
+    assert "已导入2行" in out and "第4行是“合计”行，不是一条信息，已跳过。" in out
+    assert items(db_path) == 2
+
+
+def test_import_bad_map_exit_2_one_chinese_line(db, db_path, tmp_path, capsys):
+    db.close()
+    path = _summary_only(tmp_path / "概述.xlsx")
+    for bad, words in ((["内容概述=headline"], "不是可导入的内容"), (["内容概述"], "写法是“列名=内容”"),
+                       (["没有的列=title"], "没有“没有的列”列"), (["=title"], "写法")):
+        args = ["import", str(path), "--db", str(db_path)]
+        for m in bad:
+            args += ["--map", m]
+        assert cli.main(args) == 2, bad
+        captured = capsys.readouterr()
+        assert words in captured.err and captured.err.count("\n") == 1, captured.err
+        assert "Traceback" not in captured.err and captured.out == ""
+    assert items(db_path) == 0
