@@ -1,12 +1,24 @@
 """Personal data kept off the board (《个人信息保护法》): find and mask ID, phone and card numbers.
 
-What is detected (in running text and in tab-separated table lines alike):
+Detection works on a normalised view of the text, mapped back onto the original so that
+masking only ever turns digits into ``*`` (same length, everything else untouched):
 
-- 身份证号: 18 characters (17 digits + digit or X) with a valid GB 11643-1999 check digit; the
-  old 15-digit form when its birth date (19YYMMDD) is a real date.
-- 手机号: a mainland mobile number ``1[3-9]`` + 9 digits, not part of a longer digit run
-  (also written ``138 0013 8000`` / ``138-0013-8000`` or with the ``86`` prefix).
-- 银行卡号: 16–19 digits passing the Luhn check (also in groups of four), not an ID number.
+- any Unicode decimal digit counts (NFKC: full-width ``１２３`` as typed by many IMEs);
+- zero-width characters inside a number are ignored;
+- separators a person or a paste puts between digit groups are bridged (spaces, NBSP,
+  ideographic space, tab, dots, hyphens, en/em dashes, a line break: up to three of them),
+  so ``110105 1990 0307 1239`` or an ID split over two lines is one digit run.
+
+In each digit run:
+
+- 身份证号: every 17-digit window with a province code and a real birth date is someone's ID,
+  whatever the 18th character (a typo in the check digit still exposes 17 digits), even glued
+  to other digits (``9110105199003071239``); the old 15-digit form when it is a whole group.
+- 手机号: ``1[3-9]`` + 9 digits in any grouping (whole consecutive groups: 3-4-4, 4-4-3, …),
+  or anywhere in a run of at most 13 digits (``213812345678``, ``8613812345678``).
+- 银行卡号: 16–19 digits in whole groups passing the Luhn check.
+- 长号码: a run written as one number (no tab or line break in it) longer than 19 digits
+  cannot be any single number: its middle is masked.
 
 Masking keeps the length and the separators: ``330102********123X``, ``138****5678``, a card
 keeps its last four digits. Names (``张*三`` / ``张*``) are masked only in the name columns of a
@@ -17,34 +29,40 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Iterable, Iterator
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-KIND_LABELS = {"id": "身份证号", "phone": "手机号", "card": "银行卡号"}
+KIND_LABELS = {"id": "身份证号", "phone": "手机号", "card": "银行卡号", "long": "长号码"}
 NAME_HEADERS = ("姓名", "户主", "户主姓名", "申请人", "联系人", "名字", "救助对象", "补贴对象")
 
-# A maximal run of digits (an ID may end in X); lookarounds keep runs whole.
-_PLAIN = re.compile(r"(?<!\d)\d+[Xx]?(?!\d)")
-# The same numbers as people write them in groups.
-_GROUPED = re.compile(
-    r"(?<!\d)(?:"
-    r"1[3-9]\d[ -]\d{4}[ -]\d{4}"  # 138 0013 8000
-    r"|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]"  # 330102 19900101 123X
-    r"|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"  # 6222 0202 0000 1234 567
-    r")(?![\dXx])"
-)
+# GB/T 2260 province-level codes (first two digits of an ID), 83 = 台湾居民居住证.
+PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+                      "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split())
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Between digit groups: what people type and what pastes from Word, WPS and web pages leave.
+LOOSE_SEPARATORS = frozenset("\t\r\n\u2028\u2029")
+TIGHT_SEPARATORS = frozenset(" \u00a0\u3000\u2002\u2003\u2009\u202f.\uff0e\u00b7-\uff0d"
+                             "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+SEPARATORS = LOOSE_SEPARATORS | TIGHT_SEPARATORS
+MAX_GAP = 3  # separator characters bridged between two digits (" - ", "\r\n", ...)
+LONGEST_NUMBER = 19  # a bank card; a run written as one number that is longer is masked
+
+_DIGIT = re.compile(r"\d")  # every Unicode decimal digit (full-width too)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One personal number in a text: its kind (id/phone/card) and where it is."""
+    """One personal number in a text: its kind, where it is, and which characters to hide."""
 
     kind: str
     start: int
     end: int
     text: str
+    hidden: tuple[int, ...] = ()  # positions in the text of the digits masked
 
     @property
     def label(self) -> str:
@@ -98,21 +116,124 @@ def classify(number: str) -> str | None:
     return None
 
 
-def _compact(s: str) -> str:
-    return s.replace(" ", "").replace("-", "")
+@dataclass
+class _Run:
+    """Digits bridged over separators: the ASCII digits, where each one is in the text, the
+    index of the first digit of each group, and of each digit after a tab or line break."""
+
+    digits: list[str]
+    pos: list[int]
+    groups: list[int]
+    loose: list[int]
+
+
+def _gap(text: str, start: int, end: int) -> tuple[bool, bool, bool]:
+    """(bridged, new group, loose) for the characters between two digits."""
+    if start == end:
+        return True, False, False
+    gap = [c for c in text[start:end] if c not in ZERO_WIDTH]
+    if not gap:
+        return True, False, False
+    if len(gap) > MAX_GAP or any(c not in SEPARATORS for c in gap):
+        return False, True, True
+    loose = len(gap) > 1 or gap[0] in LOOSE_SEPARATORS
+    return True, True, loose
+
+
+def _runs(text: str) -> Iterator[_Run]:
+    run: _Run | None = None
+    last_end = 0
+    for m in _DIGIT.finditer(text):
+        i = m.start()
+        digit = str(unicodedata.decimal(m.group()))
+        bridged, new_group, loose = _gap(text, last_end, i) if run else (False, True, True)
+        if run is None or not bridged:
+            if run is not None:
+                yield run
+            run = _Run([digit], [i], [0], [])
+        else:
+            if new_group:
+                run.groups.append(len(run.digits))
+            if loose:
+                run.loose.append(len(run.digits))
+            run.digits.append(digit)
+            run.pos.append(i)
+        last_end = i + 1
+    if run is not None:
+        yield run
+
+
+def plausible_id17(d: str) -> bool:
+    """17 digits that begin like an ID: a province code and a real birth date (1900–now)."""
+    if d[:2] not in PROVINCES:
+        return False
+    year, month, day = int(d[6:10]), int(d[10:12]), int(d[12:14])
+    if not 1900 <= year <= dt.date.today().year:
+        return False
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _finding(text: str, run: _Run, kind: str, first: int, last: int,
+             hide: range) -> Finding:
+    """A finding over run digits ``first..last`` (inclusive), hiding run digits ``hide``."""
+    start, end = run.pos[first], run.pos[last] + 1
+    if kind == "id" and end < len(text) and text[end] in "XxＸｘ":
+        end += 1
+    return Finding(kind, start, end, text[start:end], tuple(run.pos[k] for k in hide))
+
+
+def _ids(text: str, run: _Run, d: str) -> Iterator[Finding]:
+    for w in range(len(d) - 16):
+        if plausible_id17(d[w:w + 17]):
+            yield _finding(text, run, "id", w, min(w + 17, len(d) - 1), range(w + 6, w + 14))
+
+
+def _grouped(text: str, run: _Run, d: str) -> Iterator[Finding]:
+    """Numbers made of whole consecutive groups (the way people group them)."""
+    bounds = run.groups + [len(d)]
+    for gi in range(len(run.groups)):
+        for gj in range(gi + 1, len(bounds)):
+            a, b = bounds[gi], bounds[gj]
+            if b - a > LONGEST_NUMBER:
+                break
+            kind = classify(d[a:b])
+            if kind == "card" and any(bounds[k + 1] - bounds[k] < 3 for k in range(gi, gj - 1)):
+                kind = None  # card groups are 4 (or 6) digits: short groups are other numbers
+            if kind is not None:
+                head, tail = _keep(kind, b - a)
+                yield _finding(text, run, kind, a, b - 1, range(a + head, b - tail))
+
+
+def _phones_glued(text: str, run: _Run, d: str) -> Iterator[Finding]:
+    if len(d) > 13:
+        return
+    for w in range(len(d) - 10):
+        if is_phone(d[w:w + 11]):
+            yield _finding(text, run, "phone", w, w + 10, range(w + 3, w + 7))
+
+
+def _too_long(text: str, run: _Run, d: str) -> Iterator[Finding]:
+    """Pieces written as one number (no tab or line break) longer than any number: the middle."""
+    cuts = [0] + run.loose + [len(d)]
+    for a, b in pairwise(cuts):
+        if b - a > LONGEST_NUMBER:
+            yield _finding(text, run, "long", a, b - 1, range(a + 4, b - 4))
 
 
 def _candidates(text: str) -> Iterator[Finding]:
-    """Each number that is an ID, phone or card, grouped forms first (may overlap)."""
-    for pattern in (_GROUPED, _PLAIN):
-        for m in pattern.finditer(text):
-            number, end = m.group(), m.end()
-            kind = classify(_compact(number))
-            if kind is None and number[-1] in "Xx":  # a card or phone followed by a letter X
-                number, end = number[:-1], end - 1
-                kind = classify(_compact(number))
-            if kind:
-                yield Finding(kind, m.start(), end, number)
+    """Each number that is an ID, phone, card or too long (may overlap)."""
+    for run in _runs(text):
+        if len(run.digits) < 11:
+            continue
+        d = "".join(run.digits)
+        yield from _ids(text, run, d)
+        yield from _grouped(text, run, d)
+        yield from _phones_glued(text, run, d)
+        yield from _too_long(text, run, d)
 
 
 def find(text: str) -> list[Finding]:
@@ -169,18 +290,13 @@ def mask_number(kind: str, number: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """``text`` with every detected number masked. Idempotent; nothing detected survives."""
-    for _ in range(5):  # masking cannot create a new number, but groups may re-join: re-check
-        findings = find(text)
-        if not findings:
+    """``text`` with every detected number masked: only digits become ``*``, so the length
+    and every other character stay. Idempotent; nothing detected survives."""
+    for _ in range(5):  # masking splits runs; a rest could still read as a number: re-check
+        hidden = {p for f in _candidates(text) for p in f.hidden}
+        if not hidden:
             return text
-        parts, pos = [], 0
-        for f in findings:
-            parts.append(text[pos:f.start])
-            parts.append(mask_number(f.kind, f.text))
-            pos = f.end
-        parts.append(text[pos:])
-        text = "".join(parts)
+        text = "".join("*" if i in hidden else c for i, c in enumerate(text))
     return text
 
 
@@ -198,33 +314,49 @@ def is_name_header(cell: str) -> bool:
     return cell.strip() in NAME_HEADERS
 
 
+def _mask_name_cell(cell: str) -> str:
+    """The name in a name-column cell masked, keeping the cell's length and anything after the
+    name (``张三 110105…`` → ``张* 110105…``: the number is masked by ``mask_text``)."""
+    m = re.match(r"(\s*)([^\s\d*]+)(.*)", cell, re.S)
+    if m is None or "*" in cell[:m.end(2) + 1]:
+        return cell
+    return m.group(1) + mask_name(m.group(2)) + m.group(3)
+
+
+def _mask_names(rows: list[list[str]]) -> list[list[str]]:
+    name_cols = {i for i, c in enumerate(rows[0]) if is_name_header(c)}
+    return [rows[0]] + [[_mask_name_cell(c) if i in name_cols else c for i, c in enumerate(r)]
+                        for r in rows[1:]]
+
+
 def mask_rows(rows: Iterable[list[str]], mask_names: bool = False) -> list[list[str]]:
-    """A table (first row = header): numbers masked in every cell, names in name columns."""
-    rows = [list(r) for r in rows]
-    if not rows:
-        return rows
-    name_cols = {i for i, c in enumerate(rows[0]) if is_name_header(c)} if mask_names else set()
-    out = [[mask_text(c) for c in rows[0]]]
-    for row in rows[1:]:
-        out.append([mask_name(c) if i in name_cols else mask_text(c) for i, c in enumerate(row)])
-    return out
+    """A table (first row = header): numbers masked in every cell (a name cell too, masked
+    name or not), names in name columns."""
+    table = [list(r) for r in rows]
+    if not table:
+        return table
+    if mask_names:
+        table = _mask_names(table)
+    return [[mask_text(c) for c in r] for r in table]
 
 
 def mask_content(content: str, mask_names: bool = False) -> str:
-    """An item's content: numbers masked everywhere; with ``mask_names``, the name columns of
-    each block of tab-separated lines (a table whose first line is the header) too."""
-    lines = content.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        if "\t" not in lines[i]:
-            out.append(mask_text(lines[i]))
-            i += 1
-            continue
-        j = i
-        while j < len(lines) and "\t" in lines[j]:
-            j += 1
-        rows = mask_rows([ln.split("\t") for ln in lines[i:j]], mask_names)
-        out.extend("\t".join(r) for r in rows)
-        i = j
-    return "\n".join(out)
+    """An item's content: numbers masked everywhere, across lines and cells too (an ID split
+    over two lines); with ``mask_names``, the name columns of each block of tab-separated
+    lines (a table whose first line is the header)."""
+    if mask_names and "\t" in content:
+        lines = content.split("\n")
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            if "\t" not in lines[i]:
+                out.append(lines[i])
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and "\t" in lines[j]:
+                j += 1
+            out.extend("\t".join(r) for r in _mask_names([ln.split("\t") for ln in lines[i:j]]))
+            i = j
+        content = "\n".join(out)
+    return mask_text(content)

@@ -21,8 +21,9 @@ def make_id(area: int, birth: dt.date, seq: int) -> str:
     return first17 + privacy.id_check_char(first17)
 
 
-ids = st.builds(make_id, st.integers(110000, 659999),
-                st.dates(dt.date(1920, 1, 1), dt.date(2025, 12, 31)), st.integers(0, 999))
+areas = st.builds(lambda p, rest: int(p) * 10000 + rest, st.sampled_from(sorted(privacy.PROVINCES)),
+                  st.integers(0, 9999))
+ids = st.builds(make_id, areas, st.dates(dt.date(1920, 1, 1), dt.date(2025, 12, 31)), st.integers(0, 999))
 phones = st.builds(lambda p, rest: f"1{p}{rest:09d}", st.sampled_from("3456789"),
                    st.integers(0, 10**9 - 1))
 
@@ -57,11 +58,13 @@ def test_id_ending_in_x_detected_and_masked():
     assert privacy.mask_text(pid).endswith(pid[-4:]) and "********" in privacy.mask_text(pid)
 
 
-def test_invalid_checksum_not_an_id():
+def test_wrong_check_digit_is_still_an_id():
+    """A typo in the check digit still exposes 17 of someone's 18 digits (issue 15 §1)."""
     pid = make_id(330102, dt.date(1990, 1, 1), 123)
     wrong = pid[:17] + ("0" if pid[17] != "0" else "1")
     assert not privacy.is_id18(wrong)
-    assert all(f.kind != "id" for f in privacy.find(wrong))
+    assert [f.kind for f in privacy.find(wrong)] == ["id"]
+    assert privacy.mask_text(wrong) == wrong[:6] + "********" + wrong[-4:]
 
 
 def test_old_15_digit_id_needs_a_real_date():
@@ -70,8 +73,8 @@ def test_old_15_digit_id_needs_a_real_date():
     assert privacy.find("330102901301123") == []  # month 13
 
 
-def test_phone_inside_longer_run_is_not_a_phone():
-    assert privacy.find("流水号213812345678") == []
+def test_phone_glued_to_a_digit_is_still_a_phone():
+    assert privacy.mask_text("流水号213812345678") == "流水号2138****5678"
     assert privacy.find("13812345678")[0].kind == "phone"
     assert privacy.mask_text("电话 138 1234 5678") == "电话 138 **** 5678"
     assert privacy.mask_text("+8613812345678") == "+86138****5678"
