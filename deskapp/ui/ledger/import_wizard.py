@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.errors import DeskError
+from deskapp.core.ledger import memory
 from deskapp.core.ledger.commit import ImportResult
 from deskapp.core.ledger.fields import FIELDS, auto_mapping, to_text
 from deskapp.core.ledger.preview import ImportOptions, Preview, RawSheet, analyse, column_letter, locate
@@ -112,6 +113,8 @@ class MappingPage(QWizardPage):
         self.table.setColumnWidth(1, 160)
         self.table.setColumnWidth(3, 160)
         self.combos: list[QComboBox] = []
+        self.remembered = False  # the mapping shown is the one kept for this header layout
+        self.recalled = QLabel()
         top = QHBoxLayout()
         top.addWidget(QLabel("表头在第"))
         top.addWidget(self.header_row)
@@ -119,6 +122,7 @@ class MappingPage(QWizardPage):
         top.addWidget(self.found, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.recalled)
         layout.addWidget(self.table, 1)
 
     def initializePage(self) -> None:  # noqa: N802
@@ -146,7 +150,11 @@ class MappingPage(QWizardPage):
         assert raw is not None
         header = raw.rows[at].values
         sample = raw.rows[at + 1].values if at + 1 < len(raw.rows) else ()
-        mapping = auto_mapping(header)
+        with self.w.ctx.db.session() as s:
+            remembered = memory.recall(s, header)
+        self.remembered = remembered is not None
+        mapping = remembered or auto_mapping(header)
+        self.recalled.setText("各列已按上次导入同样表头的台账时的指定对应。" if remembered else "")
         self.table.setRowCount(len(header))
         self.combos = []
         for c, value in enumerate(header):
@@ -179,7 +187,16 @@ class MappingPage(QWizardPage):
             self.w.ctx.messages.warn(self, exc.message)
             return False
         self.w.mapping, self.w.header = self.mapping(), self.header_row.value()
+        self._remember()
         return True
+
+    def _remember(self) -> None:
+        """Keep the confirmed mapping for the next ledger with this header row."""
+        raw, preview = self.w.raw, self.w.preview
+        assert raw is not None and preview is not None
+        header = next(r.values for r in raw.rows if r.row == preview.header_row)
+        with self.w.ctx.db.session() as s:
+            memory.remember(s, header, self.mapping())
 
 
 class PreviewPage(QWizardPage):
