@@ -5,14 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskapp.core.desk import open_database
-from deskapp.core.store.db import Database
+if TYPE_CHECKING:
+    from deskapp.core.audit.chain import Actor
+    from deskapp.core.store.db import Database
+
+# Building the parser imports every module here: each imports at module level only what
+# argparse needs (and light modules: errors, vocab, dates), and the heavy ones (SQLAlchemy,
+# alembic, ReportLab, openpyxl, python-docx) inside its command functions, so that
+# `deskapp --version` or a wrong argument answer at once (tests/cli/test_cli_startup.py).
 
 
 def open_db(args: argparse.Namespace, **kwargs: Any) -> Database:
+    from deskapp.core.desk import open_database  # late: it loads SQLAlchemy and alembic
+
     return open_database(getattr(args, "db", None), **kwargs)
+
+
+def cli_actor() -> Actor:
+    """Who the audit log names for what the command line does."""
+    from deskapp.core.audit.chain import Actor  # late: the audit chain loads SQLAlchemy
+
+    return Actor(None, "命令行")
 
 
 def print_json(data: Any) -> None:

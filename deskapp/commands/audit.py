@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import time
-
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from deskapp.commands import add_db_option, open_db, print_json
-from deskapp.core.audit.chain import verify_chain
-from deskapp.core.store.models import AuditEvent
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def event_summary(session: Session, event_id: int) -> str:
     """When, who, what of one event, from its raw text: the event may be the broken one, with
     garbage where a time should be, so nothing here parses a column."""
+    from sqlalchemy import text
+
     columns = ("at", "actor_name", "action", "entity", "entity_id")
     as_type = "BLOB" if session.get_bind().dialect.name == "sqlite" else "TEXT"  # BLOB: any bytes at all
     row = session.execute(text("SELECT " + ", ".join(f"CAST({c} AS {as_type})" for c in columns)
@@ -42,6 +43,11 @@ def event_summary(session: Session, event_id: int) -> str:
 
 
 def verify_command(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from deskapp.core.audit.chain import verify_chain
+    from deskapp.core.store.models import AuditEvent
+
     # Read-only: checking the log must not add to it (opening normally may seed data).
     db = open_db(args, read_only=True)
     try:

@@ -6,7 +6,6 @@ import argparse
 
 from deskapp.commands import add_db_option, open_db, print_json
 from deskapp.core.calendar.dates import parse_date
-from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError
 
 
@@ -22,6 +21,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def due_command(args: argparse.Namespace) -> int:
+    from deskapp.core.calendar.workdays import WorkCalendar
+
     start = parse_date(args.date)
     if start is None:
         raise DeskError(f"日期“{args.date}”无法识别，请写作 2026-09-25。")

@@ -5,18 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-
-from deskapp.commands import add_db_option, open_db, year_arg
-from deskapp.core.audit.chain import Actor
-from deskapp.core.demo import generate as demo
+from deskapp.commands import add_db_option, cli_actor, open_db, year_arg
 from deskapp.core.errors import DeskError
-from deskapp.core.store.db import Database
-from deskapp.core.store.models import Item
 from deskapp.core.store.vocab import STATUSES
 
-ACTOR = Actor(None, "命令行")
+if TYPE_CHECKING:
+    from deskapp.core.demo.generate import DemoSummary
+    from deskapp.core.store.db import Database
+
 PROGRESS_FROM = 5000  # smaller runs finish before a progress line would help
 
 
@@ -43,14 +41,16 @@ def today() -> dt.date:  # a function so tests can pin the day
 
 
 def demo_command(args: argparse.Namespace) -> int:
+    from deskapp.core.demo import generate as demo
+
     db = open_db(args)
     try:
         if args.remove:
-            removed = demo.remove_demo(db, ACTOR)
+            removed = demo.remove_demo(db, cli_actor())
             print(f"已删除演示数据 {removed} 条，真实信息未改动。")
             return 0
         _refuse_or_clear(db, args.force)
-        summary = demo.generate(db, args.items, args.year, args.seed, ACTOR, today(),
+        summary = demo.generate(db, args.items, args.year, args.seed, cli_actor(), today(),
                                 progress=_progress if args.items >= PROGRESS_FROM else None)
     finally:
         db.close()
@@ -59,6 +59,11 @@ def demo_command(args: argparse.Namespace) -> int:
 
 
 def _refuse_or_clear(db: Database, force: bool) -> None:
+    from sqlalchemy import func, select
+
+    from deskapp.core.demo import generate as demo
+    from deskapp.core.store.models import Item
+
     with db.session() as s:
         total = s.scalar(select(func.count()).select_from(Item)) or 0
         demo_items = s.scalar(select(func.count()).select_from(Item).where(Item.is_demo.is_(True))) or 0
@@ -66,7 +71,7 @@ def _refuse_or_clear(db: Database, force: bool) -> None:
         where = db.path or db.url
         raise DeskError(f"数据库“{where}”中已有 {total} 条信息，未加入演示数据；如确需加入，请加 --force。")
     if demo_items:
-        demo.remove_demo(db, ACTOR)
+        demo.remove_demo(db, cli_actor())
         print(f"已删除原有演示数据 {demo_items} 条。")
 
 
@@ -77,7 +82,7 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _print_summary(summary: demo.DemoSummary, db: Database) -> None:
+def _print_summary(summary: DemoSummary, db: Database) -> None:
     statuses = "，".join(f"{STATUSES[k]} {v}" for k, v in summary.by_status.items())
     print(f"已生成演示数据 {summary.items} 条（{summary.year}年，种子 {summary.seed}），"
           f"用时 {summary.seconds:.1f} 秒。")

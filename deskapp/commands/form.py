@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from deskapp.commands import add_db_option, open_db
-from deskapp.exports.pdf.approval_form import write_form
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,6 +17,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def form_command(args: argparse.Namespace) -> int:
+    from deskapp.exports.pdf.approval_form import write_form
+
     db = open_db(args, read_only=True)  # printing changes nothing
     try:
         with db.session() as s:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from deskapp.commands import add_db_option, open_db, print_json
-from deskapp.core.audit import chain as audit
+from deskapp.commands import add_db_option, cli_actor, open_db, print_json
 from deskapp.core.errors import DeskError
-from deskapp.core.ledger.commit import ImportResult
 from deskapp.core.ledger.fields import field_key, field_names
-from deskapp.core.ledger.preview import ImportOptions, Preview
-from deskapp.exports.excel.ledger_import import import_file, preview_file
+
+if TYPE_CHECKING:
+    from deskapp.core.ledger.commit import ImportResult
+    from deskapp.core.ledger.preview import Preview
 
 STATUS_LABELS = {"error": "有问题", "duplicate": "重复，跳过"}
 
@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    from deskapp.core.ledger.preview import ImportOptions
+    from deskapp.exports.excel.ledger_import import import_file, preview_file
+
     today = dt.date.today()
     options = ImportOptions(create_departments=args.create_departments,
                             column_names=parse_maps(args.map))
@@ -47,7 +50,7 @@ def import_command(args: argparse.Namespace) -> int:
         preview = preview_file(db, args.file, today, sheet=args.sheet, options=options)
         bad = preview.count("error")
         if not args.dry_run and (not bad or args.skip_bad):
-            preview, result = import_file(db, audit.Actor(None, "命令行"), args.file, today,
+            preview, result = import_file(db, cli_actor(), args.file, today,
                                           sheet=args.sheet, options=options, skip_bad=args.skip_bad)
             bad = preview.count("error")
     finally:

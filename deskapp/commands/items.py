@@ -9,15 +9,16 @@ import json
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Iterator
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Iterator
 
 from deskapp.commands import add_db_option, open_db, year_arg
 from deskapp.core.errors import DeskError
-from deskapp.core.register.query import ItemFilter, ItemRow, Register, parse_quarter
-from deskapp.core.store.db import is_url, resolve_target
 from deskapp.core.store.vocab import KINDS, STATUSES, code_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.register.query import ItemFilter, ItemRow, Register
 
 PAGE = 500
 COLUMNS = (("索引号", 30), ("标题", 36), ("类别", 10), ("科室", 14), ("状态", 6),
@@ -44,6 +45,8 @@ def today() -> dt.date:  # a function so tests can pin the day
 
 def build_filter(args: argparse.Namespace) -> ItemFilter:
     """The filter the arguments ask for; DeskError (exit 2) for anything not understood."""
+    from deskapp.core.register.query import ItemFilter, parse_quarter
+
     status = None
     if args.status:
         status = code_of(STATUSES, args.status)
@@ -68,12 +71,16 @@ def build_filter(args: argparse.Namespace) -> ItemFilter:
 
 def _require_existing(args: argparse.Namespace) -> None:
     """Listing never creates a database: a wrong path is an error, not a new empty desk."""
+    from deskapp.core.store.db import is_url, resolve_target
+
     target = resolve_target(getattr(args, "db", None))
     if not is_url(target) and not Path(target).expanduser().exists():
         raise DeskError(f"数据库“{target}”不存在，请检查 --db 路径或环境变量 DESKAPP_DB。")
 
 
 def items_command(args: argparse.Namespace) -> int:
+    from deskapp.core.register.query import Register
+
     f = build_filter(args)
     _require_existing(args)
     db = open_db(args)

@@ -10,12 +10,9 @@ import argparse
 import datetime as dt
 import sys
 
-from deskapp.commands import add_db_option, open_db
-from deskapp.core.audit.chain import Actor
+from deskapp.commands import add_db_option, cli_actor, open_db
 from deskapp.core.calendar.dates import parse_date
 from deskapp.core.errors import DeskError
-
-CLI_ACTOR = Actor(None, "命令行")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,7 +45,7 @@ def notice_command(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.session() as s:
-            data = notice_data(s, args.item, dt.date.today(), draft=args.draft, actor=CLI_ACTOR,
+            data = notice_data(s, args.item, dt.date.today(), draft=args.draft, actor=cli_actor(),
                                seal=args.seal)
     finally:
         db.close()
@@ -70,7 +67,7 @@ def board_command(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.session() as s:
-            data = board_data(s, CLI_ACTOR, day)
+            data = board_data(s, cli_actor(), day)
             result = render_board(data)
             write_atomic(args.out, result.data)  # inside: the issue number is kept only if written
     finally:

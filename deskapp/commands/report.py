@@ -18,17 +18,14 @@ import argparse
 import datetime as dt
 import importlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from deskapp.commands import add_db_option, open_db, print_json, year_arg
 from deskapp.core.errors import DeskError
-from deskapp.core.reports.annual import build_report
-from deskapp.core.reports.annual_checks import CheckResult, check_tables, section3_from_grid, section4_from_row
-from deskapp.exports.annual_content import report_doc
-from deskapp.exports.annual_layout import ReportDoc
-from deskapp.exports.excel.annual_tables import read_annual_workbook, write_workbook
-from deskapp.exports.pdf.annual_report import write_annual_pdf
-from deskapp.exports.word.annual_report import write_docx
+
+if TYPE_CHECKING:
+    from deskapp.core.reports.annual_checks import CheckResult
+    from deskapp.exports.annual_layout import ReportDoc
 
 REPORT_COMMAND_MODULES: list[str] = ["deskapp.commands.report_self_inspection"]
 BALANCED = "勾稽关系成立"
@@ -55,15 +52,21 @@ def today() -> dt.date:  # a function so tests can pin the day
 
 
 def _write_pdf(doc: ReportDoc, path: Path) -> list[str]:
+    from deskapp.exports.pdf.annual_report import write_annual_pdf
+
     return write_annual_pdf(doc, path).messages()
 
 
 def _write_docx(doc: ReportDoc, path: Path) -> list[str]:
+    from deskapp.exports.word.annual_report import write_docx
+
     write_docx(doc, path)
     return []
 
 
 def _write_xlsx(doc: ReportDoc, path: Path) -> list[str]:
+    from deskapp.exports.excel.annual_tables import write_workbook
+
     write_workbook(doc, path)
     return []
 
@@ -73,6 +76,9 @@ WRITERS: dict[str, Callable[[ReportDoc, Path], list[str]]] = {
 
 
 def annual_command(args: argparse.Namespace) -> int:
+    from deskapp.core.reports.annual import build_report
+    from deskapp.exports.annual_content import report_doc
+
     out = Path(args.out).expanduser()
     writer = WRITERS.get(out.suffix.lower())
     if writer is None:
@@ -105,6 +111,9 @@ def check_json(c: CheckResult) -> dict[str, Any]:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    from deskapp.core.reports.annual_checks import check_tables, section3_from_grid, section4_from_row
+    from deskapp.exports.excel.annual_tables import read_annual_workbook
+
     numbers = read_annual_workbook(args.file)
     s3 = section3_from_grid(numbers.section3)
     s4 = section4_from_row(numbers.section4) if numbers.section4 is not None else {}

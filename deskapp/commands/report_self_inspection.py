@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Optional
 
 from deskapp.commands import add_db_option, open_db, year_arg
-from deskapp.core.dashboard.board import QUARTER_NAMES, quarter_of
 from deskapp.core.errors import DeskError
 
 
@@ -33,6 +32,8 @@ def today() -> dt.date:  # a function so tests can pin the day
 
 def pick_quarter(year: int, quarter: Optional[int], day: dt.date) -> int:
     """The quarter asked for, refused when it has not begun yet."""
+    from deskapp.core.dashboard.board import QUARTER_NAMES, quarter_of  # late: loads SQLAlchemy
+
     if year > day.year or (year == day.year and quarter is not None and quarter > quarter_of(day)):
         label = f"{year}年" + (f"第{QUARTER_NAMES[quarter - 1]}季度" if quarter else "")
         raise DeskError(f"{label}尚未开始，无法自查；请选择已开始的年度和季度。")

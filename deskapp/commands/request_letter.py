@@ -10,11 +10,8 @@ import argparse
 import datetime as dt
 import sys
 
-from deskapp.commands import add_db_option, open_db
-from deskapp.core.audit.chain import Actor
+from deskapp.commands import add_db_option, cli_actor, open_db
 from deskapp.core.requests.vocab import LETTER_KINDS
-
-CLI_ACTOR = Actor(None, "命令行")
 
 
 def register_request(req_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +29,7 @@ def letter_command(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.session() as s:
-            result = write_letter(s, db, CLI_ACTOR, args.request, args.kind, args.out, dt.date.today())
+            result = write_letter(s, db, cli_actor(), args.request, args.kind, args.out, dt.date.today())
     finally:
         db.close()
     for line in result.messages():

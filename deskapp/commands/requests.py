@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from deskapp.commands import add_db_option, open_db, print_json, year_arg
 from deskapp.core.calendar.dates import parse_date
-from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError
-from deskapp.core.requests import clock
-from deskapp.core.requests.query import RequestFilter, RequestRegister, RequestRow
+
+if TYPE_CHECKING:
+    from deskapp.core.requests.query import RequestRow
 
 REQUEST_COMMAND_MODULES: list[str] = ["deskapp.commands.request_letter"]
 PAGE = 500
@@ -66,6 +66,9 @@ def _answered(text: str) -> Optional[dt.date]:
 
 
 def due_command(args: argparse.Namespace) -> int:
+    from deskapp.core.calendar.workdays import WorkCalendar
+    from deskapp.core.requests import clock
+
     received = _date(args.received, "收到申请日期")
     supplement = _date(args.supplement_received, "收到补正日期") if args.supplement_received else None
     if supplement is not None and supplement < received:
@@ -92,6 +95,8 @@ def due_command(args: argparse.Namespace) -> int:
 
 
 def requests_command(args: argparse.Namespace) -> int:
+    from deskapp.core.requests.query import RequestFilter, RequestRegister
+
     f = RequestFilter(year=args.year, open_only=args.open, overdue_only=args.overdue)
     db = open_db(args)
     try:

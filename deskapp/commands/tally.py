@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskapp.commands import add_db_option, open_db, print_json
-from deskapp.core.audit import chain as audit
+from deskapp.commands import add_db_option, cli_actor, open_db, print_json
 from deskapp.core.errors import DeskError
-from deskapp.core.register.query import parse_quarter
-from deskapp.core.reports import reported as tally_report
-from deskapp.exports.excel.tally import TallyResult, write_tally
+
+if TYPE_CHECKING:
+    from deskapp.exports.excel.tally import TallyResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def tally_command(args: argparse.Namespace) -> int:
+    from deskapp.core.register.query import parse_quarter
+    from deskapp.core.reports import reported as tally_report
+    from deskapp.exports.excel.tally import write_tally
+
     try:
         year, quarter = parse_quarter(args.quarter)
     except ValueError as exc:
@@ -42,7 +45,7 @@ def tally_command(args: argparse.Namespace) -> int:
                 break
         if args.mark_reported:
             with db.session() as s:
-                tally_report.mark_reported(s, audit.Actor(None, "命令行"), year, quarter, today)
+                tally_report.mark_reported(s, cli_actor(), year, quarter, today)
     finally:
         db.close()
     if args.json:
