@@ -5,18 +5,27 @@ feature packages because seeding uses them; :mod:`deskapp.core.store` needs none
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
 import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.calendar.workdays import prefill_from_package
-from deskapp.core.store.db import Database, open_store
+from deskapp.core.errors import DeskError
+from deskapp.core.store import backups
+from deskapp.core.store.backups import BackupInfo
+from deskapp.core.store.db import Database, is_url, make_engine, open_store, resolve_target
 from deskapp.core.store.models import CatalogueEntry
+
+log = logging.getLogger(__name__)
 
 
 def default_catalogue() -> list[dict[str, Any]]:
@@ -55,8 +64,73 @@ def open_database(
     read_only: bool = False,
     take_lock: bool = False,
     seed: bool = True,
+    backup_daily: bool = False,
 ) -> Database:
     """Open (creating if new) a desk database: see :func:`~deskapp.core.store.db.open_store`.
-    ``seed=False`` leaves an empty new database empty (tests of the bare schema)."""
-    return open_store(target, read_only=read_only, take_lock=take_lock,
-                      seed=ensure_reference_data if seed else None)
+    ``seed=False`` leaves an empty new database empty (tests of the bare schema);
+    ``backup_daily`` (the window and the CLI's writers) makes the day's first backup."""
+    db = open_store(target, read_only=read_only, take_lock=take_lock,
+                    seed=ensure_reference_data if seed else None)
+    if backup_daily and not read_only:
+        try:
+            daily_backup(db)
+        except DeskError as exc:  # work goes on; the next open tries again
+            log.warning("daily backup failed: %s", exc.message)
+    return db
+
+
+# --- backups: the store makes them; the audit chain (a feature above the store) checks them
+
+SIDECARS = (audit.ANCHOR_SUFFIX,)  # files named after the database that go where it goes
+
+def chain_check(db_file: Path) -> str | None:
+    """The audit chain of a database file (a backup's copy), read-only: None when whole."""
+    engine = make_engine(str(db_file), read_only=True)
+    try:
+        with Session(engine) as s:
+            broken = audit.verify_chain(s)
+    except DatabaseError as exc:
+        return f"操作记录无法读取（{type(exc).__name__}）"
+    finally:
+        engine.dispose()
+    return f"编号 {broken.event_id} 的记录：{broken.reason}" if broken else None
+
+
+def backup_desk(db: Database, reason: str, to: Path | None = None) -> BackupInfo | None:
+    """A checked backup set of the desk (database and attachments), then the old ones pruned
+    to 30 daily and 12 monthly (only in the desk's own ``backups/``). None for a database on
+    a server, which its own tools back up. Call it before an import, a year close or a
+    restore: one function, so every such step is covered the same way."""
+    if not db.is_sqlite or db.path is None:
+        return None
+    made = backups.make_backup(db, reason, to=to, chain_check=chain_check, sidecars=SIDECARS)
+    if to is None:
+        backups.prune(db.backups_dir)
+    return made
+
+
+def daily_backup(db: Database, today: dt.date | None = None) -> BackupInfo | None:
+    """The first open of the day by a writer (window or CLI) backs the desk up."""
+    if db.read_only or not db.is_sqlite or db.path is None or backups.made_today(db.backups_dir, today):
+        return None
+    return backup_desk(db, "daily")
+
+
+def restore_desk(target: str | os.PathLike[str] | None, backup_db: Path) -> str:
+    """Restore a backup over the desk at ``target`` (backing up the current database first);
+    returns the restored database's check, "" when it passed. Refuses while the desk is
+    open elsewhere."""
+    resolved = resolve_target(target)
+    if is_url(resolved):
+        raise DeskError("此数据库不在本机文件中，请用数据库服务器自己的备份工具恢复。")
+    path = Path(resolved).expanduser().resolve()
+
+    def back_up_current() -> None:
+        current = open_store(path)  # the restore holds the lock: open without taking it
+        try:
+            backup_desk(current, "before-restore")
+        finally:
+            current.close()
+
+    return backups.restore_backup(path, backup_db, chain_check=chain_check, sidecars=SIDECARS,
+                                  before=back_up_current)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -244,8 +245,8 @@ def _creator_gone(tmp: Path) -> bool:
     """True when the process that was building ``tmp`` is no longer there. POSIX asks the
     process table; elsewhere (os.kill would end the process on Windows) only an hour-old
     file counts as abandoned."""
-    pid_text = tmp.name.rsplit(CREATING, 1)[-1].split("-", 1)[0]
-    if os.name == "posix" and pid_text.isdigit():
+    pid_text = re.match(r"\d*", tmp.name.rsplit(CREATING, 1)[-1])[0]  # type: ignore[index]  # \d* always matches
+    if os.name == "posix" and pid_text:
         try:
             os.kill(int(pid_text), 0)
         except ProcessLookupError:
@@ -299,6 +300,7 @@ def _create_atomically(path: Path, seed: Callable[[Session], None] | None) -> No
         raise
     engine.dispose()
     _fsync(tmp)
+    _rename_sidecars(tmp, path)
     try:
         os.link(tmp, path)  # fails if another process created the database meanwhile: keep theirs
     except FileExistsError:
@@ -307,6 +309,13 @@ def _create_atomically(path: Path, seed: Callable[[Session], None] | None) -> No
         if not path.exists():
             os.replace(tmp, path)
     tmp.unlink(missing_ok=True)
+
+
+def _rename_sidecars(tmp: Path, path: Path) -> None:
+    """Files written beside the temp database under its name (the audit anchor
+    ``<name>.audit-head``) take the real name with it, just before it does."""
+    for side in tmp.parent.glob(f"{glob_escape(tmp.name)}.*"):
+        os.replace(side, path.with_name(path.name + side.name[len(tmp.name):]))
 
 
 def _fsync(path: Path) -> None:
