@@ -101,3 +101,40 @@ def test_garbage_head_setting_is_tampering_not_a_crash(db, db_path, capsys):
     db.close()
     assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
     assert "audit_head" in capsys.readouterr().out
+
+
+def printed_anchor(db) -> str:
+    with db.session() as s:
+        event_id, digest = s.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+    return f"{event_id}:{digest[:12]}"
+
+
+def test_verify_against_a_printed_anchor(db, db_path, capsys):
+    fill(db)
+    anchor = printed_anchor(db)
+    db.close()
+    assert cli.main(["audit", "verify", "--anchor", anchor, "--db", str(db_path)]) == 0
+    assert anchor in capsys.readouterr().out
+    event_id, digest = anchor.split(":")
+    wrong = f"{event_id}:{'0' if digest[0] != '0' else '1'}{digest[1:]}"
+    assert cli.main(["audit", "verify", "--anchor", wrong, "--json", "--db", str(db_path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["broken_event_id"] == int(event_id) and "打印的审计锚点" in data["reason"]
+    assert cli.main(["audit", "verify", "--anchor", f"99999:{digest}", "--db", str(db_path)]) == 1
+
+
+@pytest.mark.parametrize("bad", ["12", "12:abc", "x:0123456789ab", "12:0123456789ag", ":0123456789ab"])
+def test_a_malformed_anchor_is_a_usage_error(db, db_path, capsys, bad):
+    db.close()
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["audit", "verify", "--anchor", bad, "--db", str(db_path)])
+    assert exit_.value.code == 2 and "审计锚点应写成" in capsys.readouterr().err
+
+
+def test_verify_names_a_missing_anchor_file_without_an_event(db, db_path, capsys):
+    fill(db)
+    db.close()
+    db_path.with_name(db_path.name + ".audit-head").unlink()
+    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert "审计锚点文件" in out and "编号 0" not in out

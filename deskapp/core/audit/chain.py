@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import sqlite3
 from dataclasses import dataclass
 from hashlib import sha256
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, cast
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session
@@ -184,11 +188,103 @@ def _link(session: Session) -> str:
 
 def _keep_head(session: Session, event: AuditEvent) -> None:
     head = session.get(Setting, HEAD_KEY)
-    value = {"id": event.id, "hash": event.hash}
+    value = {"id": event.id, "hash": event.hash, "at": event.at.isoformat(timespec="microseconds")}
     if head is None:
         session.add(Setting(key=HEAD_KEY, value=value))
     else:
         head.value = value
+    path = anchor_file(session)
+    if path is not None:  # written once, when the transaction commits (see _write_pending_anchor)
+        session.info[_PENDING] = (path, Head(event.id, event.hash, event.at.isoformat(timespec="microseconds")))
+
+
+# --- the outside anchor ------------------------------------------------------------------------
+# The head is kept a second time outside the database, in a small file beside it in its data
+# folder: cutting the tail and rewriting the ``audit_head`` setting inside the file is then
+# still caught. Written at commit (one write per transaction, however many events it
+# recorded), atomically (temp file + rename). It may lag behind the database (a crash between
+# the commit and the write; events added without record()) but never run ahead of it: it is
+# only written after the commit. So verify asks that its event still be in the chain.
+
+ANCHOR_SUFFIX = ".audit-head"
+_PENDING = "deskapp_audit_anchor"  # session.info key: (anchor path, Head) to write at commit
+_FILE = "deskapp_audit_file"  # session.info key: the database file (cached per session)
+
+
+def anchor_path(database_file: Path) -> Path:
+    """The outside anchor of a database file: ``desk.db`` → ``desk.db.audit-head``."""
+    return database_file.with_name(database_file.name + ANCHOR_SUFFIX)
+
+
+def database_file(session: Session) -> Optional[Path]:
+    """The SQLite file the session works on (None: in memory, or a database server, which has
+    no data folder of its own: each PC reaching it has one, and none of them sees every write)."""
+    if _FILE not in session.info:
+        found: Optional[Path] = None
+        if session.get_bind().dialect.name == "sqlite":
+            for row in session.execute(text("PRAGMA database_list")):
+                if row[1] == "main" and row[2]:
+                    found = Path(row[2])
+        session.info[_FILE] = found
+    return cast(Optional[Path], session.info[_FILE])
+
+
+def anchor_file(session: Session) -> Optional[Path]:
+    path = database_file(session)
+    return None if path is None else anchor_path(path)
+
+
+def write_anchor(path: Path, head: Head) -> None:
+    """Replace the anchor file atomically: a reader sees the old head or the new, never half."""
+    data = json.dumps({"id": head.id, "hash": head.hash, "at": head.at}, ensure_ascii=False)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(data + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def read_anchor(path: Path) -> tuple[bool, Optional[Head]]:
+    """(the file exists, its head or None when it cannot be read as one)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return False, None
+    except OSError:
+        return True, None
+    return True, head_from(raw[:4096])
+
+
+def anchor_database_file(database: Path) -> Optional[Head]:
+    """Write the outside anchor of a database file from its ``audit_head`` setting (or its
+    last event when it has none): for a desk upgraded to the anchored schema and for a
+    backup copy made by the desk. Returns the head written, None when there are no events."""
+    con = sqlite3.connect(f"file:{database.as_posix()}?mode=ro", uri=True)
+    try:
+        raw = con.execute("SELECT value FROM setting WHERE key = ?", (HEAD_KEY,)).fetchone()
+        head = head_from(raw[0]) if raw else None
+        if head is None:
+            last = con.execute("SELECT id, hash, at FROM audit_event ORDER BY id DESC LIMIT 1").fetchone()
+            head = None if last is None else Head(int(last[0]), str(last[1]), _sqlite_iso(last[2]))
+    finally:
+        con.close()
+    if head is not None:
+        write_anchor(anchor_path(database), head)
+    return head
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _write_pending_anchor(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending is not None:
+        write_anchor(*pending)
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_pending_anchor(session: Session, previous_transaction: object) -> None:
+    # Also for a rolled-back savepoint: the file then lags behind (allowed), never runs ahead.
+    session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)
@@ -204,8 +300,47 @@ def verify_chain(session: Session, batch: int = 20000) -> Optional[ChainBreak]:
     cursor (≥ 100 000 events/s); elsewhere the values SQLAlchemy's types give, canonicalised.
     """
     if session.get_bind().dialect.name == "sqlite":
-        return _verify_sqlite(session, batch) or _check_head(session)
+        return _verify_sqlite(session, batch) or _check_outside(session) or _check_head(session)
     return _verify_typed(session, batch) or _check_head(session)
+
+
+def _last_id(session: Session) -> Optional[int]:
+    return cast(Optional[int], session.execute(text("SELECT max(id) FROM audit_event")).scalar())
+
+
+def _check_outside(session: Session) -> Optional[ChainBreak]:
+    """The chain is whole; is the head kept outside, beside the database file, still in it?
+
+    A desk whose schema is at 0008_audit_anchor or later keeps this file as soon as it has
+    an event (the migration writes it for older desks when they are upgraded, and only a
+    database at the current schema can be verified: read-only opening refuses an older one),
+    so a database with events and no file is not "an old desk": its anchor was removed, or
+    the database was copied without it."""
+    path = anchor_file(session)
+    if path is None:
+        return None  # in memory, or a server: no data folder of its own (see database_file)
+    pending = session.info.get(_PENDING)  # recorded in this transaction: the file follows at commit
+    exists, head = (True, pending[1]) if pending is not None else read_anchor(path)
+    if not exists:
+        return None if _last_id(session) is None else ChainBreak(0, ANCHOR_MISSING.format(name=path.name))
+    if head is None:
+        return ChainBreak(0, ANCHOR_GARBLED.format(name=path.name))
+    kept = session.execute(text("SELECT hash FROM audit_event WHERE id = :id"), {"id": head.id}).scalar()
+    return None if kept == head.hash else ChainBreak(head.id, ANCHOR_TAIL_BROKEN.format(name=path.name))
+
+
+def check_printed_anchor(session: Session, event_id: int, prefix: str) -> Optional[ChainBreak]:
+    """An anchor printed on a workbook, form or report (编号 + the digest's first hex digits):
+    that event must still be there with that digest, in a chain that verifies. A consistent
+    rewrite of the whole log (every digest recomputed, both heads rewritten) passes
+    :func:`verify_chain`; it cannot give an event printed before the rewrite its old digest."""
+    broken = verify_chain(session)
+    if broken is not None and (broken.event_id == 0 or broken.event_id <= event_id):
+        return broken
+    kept = session.execute(text("SELECT hash FROM audit_event WHERE id = :id"), {"id": event_id}).scalar()
+    if not isinstance(kept, str) or not kept.lower().startswith(prefix.lower()):
+        return ChainBreak(event_id, PRINTED_ANCHOR_BROKEN)
+    return broken
 
 
 @dataclass(frozen=True)
@@ -243,8 +378,8 @@ def _check_head(session: Session) -> Optional[ChainBreak]:
     """The chain is whole; is the newest event recorded still there? (Events appended later
     by bulk insert, without record(), extend the chain past it and are fine.)"""
     raw = session.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": HEAD_KEY}).scalar()
-    if raw is None:
-        return None  # a desk from before the head was kept
+    if raw is None:  # removed while there are events: see _check_outside for why not an old desk
+        return None if _last_id(session) is None else ChainBreak(0, HEAD_MISSING)
     head = head_from(raw)
     if head is None:
         return ChainBreak(0, HEAD_GARBLED)
@@ -267,6 +402,12 @@ def _verify_typed(session: Session, batch: int) -> Optional[ChainBreak]:
 LINK_BROKEN = "与前一条记录的链接不符（前一条被修改或删除）"
 CONTENT_BROKEN = "内容与其校验值不符（该条被修改）"
 TAIL_BROKEN = "该条及其后的记录已被删除（最后记录的一条不在了）"
+HEAD_MISSING = "数据库中保存的最新记录标记（audit_head）已被删除，无法确认最后的记录是否完整"
+ANCHOR_MISSING = ("数据库旁的审计锚点文件（{name}）不见了：若是复制数据库时漏了它，请把它一并复制过来；"
+                  "否则最后的记录可能已被删除")
+ANCHOR_GARBLED = "数据库旁的审计锚点文件（{name}）已被改成无法识别的内容"
+ANCHOR_TAIL_BROKEN = "该条记录与数据库旁的审计锚点文件（{name}）不符：该条及其后的记录已被删除或改写"
+PRINTED_ANCHOR_BROKEN = "该条记录已不是打印的审计锚点所记的那一条：操作记录被删除或整体改写过"
 HEAD_GARBLED = "数据库中保存的最新记录标记（audit_head）已被改成无法识别的内容"
 
 

@@ -150,7 +150,13 @@ def test_legacy_v1_events_verify(db):
                 data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
                 row.hash = hashlib.sha256(data.encode()).hexdigest()
             prev = row.hash
-        s.execute(text("DELETE FROM setting WHERE key = 'audit_head'"))  # v1 desks did not keep it
+        # v1 desks kept no head; upgrading to 0008_audit_anchor gave them both, from their log
+        s.execute(text("DELETE FROM setting WHERE key = 'audit_head'"))
+    db.path.with_name(db.path.name + ".audit-head").unlink()
+    from deskapp.core.store.migrate import upgrade
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0007_annual_report'")
+    upgrade(db)
     assert check(db) is None
 
 

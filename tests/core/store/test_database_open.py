@@ -173,7 +173,8 @@ def test_a_newer_version_is_refused_untouched(db, db_path):
         open_database(db_path)
     assert "更新版本" in str(err.value) and "未被改动" in str(err.value)
     assert snapshot(db_path) == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
+    # no backup, journal or new file: only the database and its audit anchor, as they were
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name, db_path.name + ".audit-head"]
 
 
 def test_version_rows_that_no_upgrade_path_explains_give_a_message_not_a_traceback(db, db_path):
