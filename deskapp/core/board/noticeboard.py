@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Unpack, overload
 
 from sqlalchemy import ColumnElement, Row, Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError, ValidationError
+from deskapp.core.privacy import check as publication_check
 from deskapp.core.privacy import masking as privacy
 from deskapp.core.register.item_form import notice_end
 from deskapp.core.register.items import get_item
@@ -141,10 +142,17 @@ def counts(session: Session, today: dt.date) -> dict[str, int]:
 
 
 def check_printable(item: Item, draft: bool) -> None:
-    """Only signed items print as notices; anything else only as a watermarked draft."""
-    if item.status not in SIGNED and not draft:
+    """Only signed items print as notices, and only once every finding of the publication check
+    in what the notice prints is confirmed (core.privacy.check); else only as a watermarked draft."""
+    if draft:
+        return
+    if item.status not in SIGNED:
         raise DeskError(f"“{item.title[:30]}”状态为{STATUSES.get(item.status, item.status)}，尚未签发，"
                         "不能打印正式公示；如需打印草稿请选择“草稿”（命令行加 --draft），打印件带“草稿 未签发”水印。")
+    session = object_session(item)
+    refusal = publication_check.printable_refusal(session, item) if session is not None else None
+    if refusal:
+        raise DeskError(refusal)
 
 
 def record_unmasked_print(session: Session, actor: Actor, item_id: int, reason: str) -> None:

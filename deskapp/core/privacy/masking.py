@@ -117,7 +117,7 @@ def classify(number: str) -> str | None:
 
 
 @dataclass
-class _Run:
+class DigitRun:
     """Digits bridged over separators: the ASCII digits, where each one is in the text, the
     index of the first digit of each group, and of each digit after a tab or line break."""
 
@@ -140,8 +140,9 @@ def _gap(text: str, start: int, end: int) -> tuple[bool, bool, bool]:
     return True, True, loose
 
 
-def _runs(text: str) -> Iterator[_Run]:
-    run: _Run | None = None
+def runs(text: str) -> Iterator[DigitRun]:
+    """The digit runs of ``text``, separators bridged (also what the publication check lists)."""
+    run: DigitRun | None = None
     last_end = 0
     for m in _DIGIT.finditer(text):
         i = m.start()
@@ -150,7 +151,7 @@ def _runs(text: str) -> Iterator[_Run]:
         if run is None or not bridged:
             if run is not None:
                 yield run
-            run = _Run([digit], [i], [0], [])
+            run = DigitRun([digit], [i], [0], [])
         else:
             if new_group:
                 run.groups.append(len(run.digits))
@@ -177,7 +178,7 @@ def plausible_id17(d: str) -> bool:
     return True
 
 
-def _finding(text: str, run: _Run, kind: str, first: int, last: int,
+def _finding(text: str, run: DigitRun, kind: str, first: int, last: int,
              hide: range) -> Finding:
     """A finding over run digits ``first..last`` (inclusive), hiding run digits ``hide``."""
     start, end = run.pos[first], run.pos[last] + 1
@@ -186,13 +187,13 @@ def _finding(text: str, run: _Run, kind: str, first: int, last: int,
     return Finding(kind, start, end, text[start:end], tuple(run.pos[k] for k in hide))
 
 
-def _ids(text: str, run: _Run, d: str) -> Iterator[Finding]:
+def _ids(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
     for w in range(len(d) - 16):
         if plausible_id17(d[w:w + 17]):
             yield _finding(text, run, "id", w, min(w + 17, len(d) - 1), range(w + 6, w + 14))
 
 
-def _grouped(text: str, run: _Run, d: str) -> Iterator[Finding]:
+def _grouped(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
     """Numbers made of whole consecutive groups (the way people group them)."""
     bounds = run.groups + [len(d)]
     for gi in range(len(run.groups)):
@@ -208,7 +209,7 @@ def _grouped(text: str, run: _Run, d: str) -> Iterator[Finding]:
                 yield _finding(text, run, kind, a, b - 1, range(a + head, b - tail))
 
 
-def _phones_glued(text: str, run: _Run, d: str) -> Iterator[Finding]:
+def _phones_glued(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
     if len(d) > 13:
         return
     for w in range(len(d) - 10):
@@ -216,7 +217,7 @@ def _phones_glued(text: str, run: _Run, d: str) -> Iterator[Finding]:
             yield _finding(text, run, "phone", w, w + 10, range(w + 3, w + 7))
 
 
-def _too_long(text: str, run: _Run, d: str) -> Iterator[Finding]:
+def _too_long(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
     """Pieces written as one number (no tab or line break) longer than any number: the middle."""
     cuts = [0] + run.loose + [len(d)]
     for a, b in pairwise(cuts):
@@ -226,7 +227,7 @@ def _too_long(text: str, run: _Run, d: str) -> Iterator[Finding]:
 
 def _candidates(text: str) -> Iterator[Finding]:
     """Each number that is an ID, phone, card or too long (may overlap)."""
-    for run in _runs(text):
+    for run in runs(text):
         if len(run.digits) < 11:
             continue
         d = "".join(run.digits)

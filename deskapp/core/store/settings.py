@@ -14,6 +14,18 @@ from sqlalchemy.orm import Session
 from deskapp.core.errors import ValidationError
 from deskapp.core.store.models import Setting
 
+# The publication check's default 错敏词 (core/privacy/check.py): office names replaced in the
+# 2018 institutional reform, frequent 错别字, and marks that must never be published.
+DEFAULT_SENSITIVE_WORDS = (
+    "工商行政管理局→市场监督管理局", "质量技术监督局→市场监督管理局", "食品药品监督管理局→市场监督管理局",
+    "国家工商行政管理总局→国家市场监督管理总局", "国土资源局→自然资源局", "国土资源部→自然资源部",
+    "环境保护局→生态环境局", "环境保护部→生态环境部", "卫生和计划生育委员会→卫生健康委员会",
+    "卫生计生委→卫生健康委", "安全生产监督管理局→应急管理局", "农业部→农业农村部",
+    "布署→部署", "既使→即使", "做为→作为", "按装→安装", "精减→精简", "再接再励→再接再厉",
+    "迫不急待→迫不及待", "防碍→妨碍", "辩别→辨别", "松驰→松弛", "一愁莫展→一筹莫展",
+    "绝密", "机密", "秘密★", "内部资料", "不得外传",
+)
+
 
 @dataclass(frozen=True)
 class Option:
@@ -46,6 +58,8 @@ OPTIONS: dict[str, Option] = {
         # Noticeboard (issue 4): names in the name columns of a list printed as 张*三.
         Option("mask_names", "公示名单姓名脱敏", False, bool),
         Option("board_name", "公示栏名称", "政务公开栏", str),
+        # Publication check (issue 15): 错敏词, one entry a line, "错词→正确写法" or a word to flag.
+        Option("sensitive_words", "错敏词表", list(DEFAULT_SENSITIVE_WORDS), list),
         # 依申请公开 (issue 11): 申请编号 = 前缀〔年〕序号号; the periods the office gives.
         Option("request_prefix", "申请编号前缀", "依申请公开", str),
         Option("supplement_days", "补正期限（工作日）", 15, int),
@@ -84,6 +98,9 @@ def coerce(key: str, value: Any) -> Any:
         raise ValidationError({key: f"未知的设置项“{key}”。"})
     if option.kind is bool:
         return bool(value)
+    if option.kind is list:  # a word list: entries one a line (from a text box) or a list
+        entries = value.splitlines() if isinstance(value, str) else list(value or [])
+        return [str(e).strip() for e in entries if str(e).strip()]
     try:
         result = option.kind(value)
     except (TypeError, ValueError) as exc:
