@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "deskapp.commands.import_ledger",
     "deskapp.commands.requests",
     "deskapp.commands.report",
+    "deskapp.commands.backup",
 ]
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 def open_db(args: argparse.Namespace, **kwargs: Any) -> Database:
     from deskapp.core.desk import open_database  # late: it loads SQLAlchemy and alembic
 
+    kwargs.setdefault("backup_daily", not kwargs.get("read_only", False))  # a writer's first open of the day
     return open_database(getattr(args, "db", None), **kwargs)
 
 

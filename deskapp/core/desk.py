@@ -69,14 +69,20 @@ def open_database(
     """Open (creating if new) a desk database: see :func:`~deskapp.core.store.db.open_store`.
     ``seed=False`` leaves an empty new database empty (tests of the bare schema);
     ``backup_daily`` (the window and the CLI's writers) makes the day's first backup."""
+    existed = _existing_file(target)
     db = open_store(target, read_only=read_only, take_lock=take_lock,
                     seed=ensure_reference_data if seed else None)
-    if backup_daily and not read_only:
+    if backup_daily and existed and not read_only:  # a database made just now holds nothing yet
         try:
             daily_backup(db)
         except DeskError as exc:  # work goes on; the next open tries again
             log.warning("daily backup failed: %s", exc.message)
     return db
+
+
+def _existing_file(target: str | os.PathLike[str] | None) -> bool:
+    resolved = resolve_target(target)
+    return not is_url(resolved) and Path(resolved).expanduser().is_file()
 
 
 # --- backups: the store makes them; the audit chain (a feature above the store) checks them

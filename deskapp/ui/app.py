@@ -62,7 +62,7 @@ def open_for_window(arg: Optional[str], messages: Messages) -> tuple[Database, b
     at it read-only or quit, so two windows never write the same database.
     """
     try:
-        return open_database(arg, take_lock=True), False
+        return open_database(arg, take_lock=True, backup_daily=True), False
     except DatabaseLockedError as exc:
         question = f"{exc.message}\n\n以只读方式打开吗？（选“否”退出）"
         if not messages.confirm(None, question, title="台账已打开"):

@@ -18,40 +18,23 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import Callable, Iterator
 
-import platformdirs
 from sqlalchemy import ColumnElement, create_engine, event, literal_column, or_, text
 from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from deskapp import APP_ID
 from deskapp.core.errors import DatabaseOpenError, DiskFullError
 from deskapp.core.store.filelock import DeskLock
+from deskapp.core.store.location import is_url as is_url
+from deskapp.core.store.location import resolve_target as resolve_target
+from deskapp.core.store.location import user_data_dir as user_data_dir
 from deskapp.core.store.models import Item
+from deskapp.core.store.quick import SQLITE_MAGIC as SQLITE_MAGIC
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 FTS_HASHSIZE, FTS_BULK_HASHSIZE = 1024 * 1024, 64 * 1024 * 1024  # FTS5's write buffer
 FTS_MIN_CHARS = 3  # the trigram tokenizer needs three characters; shorter queries use LIKE
-
-
-def user_data_dir() -> Path:
-    return platformdirs.user_data_path(APP_ID, appauthor=False, ensure_exists=True)
-
-
-def default_db_path() -> Path:
-    return user_data_dir() / "desk.db"
-
-
-def resolve_target(target: str | os.PathLike[str] | None) -> str:
-    """--db argument, else DESKAPP_DB, else the default database in the user's data folder."""
-    chosen = str(target) if target else os.environ.get("DESKAPP_DB") or str(default_db_path())
-    return chosen
-
-
-def is_url(target: str) -> bool:
-    return "://" in target
 
 
 def _sqlite_path(target: str) -> Path | None:
@@ -210,8 +193,11 @@ def open_store(
         lock.acquire()
     engine = None if path is not None else _server_engine(resolved, read_only)
     try:
-        if path is not None and not read_only and not path.exists():
-            _create_atomically(path, seed)
+        if path is not None and not read_only:
+            if path.exists():
+                clean_creation_leftovers(path)  # a killed creator's or restorer's temp file
+            else:
+                _create_atomically(path, seed)
         engine = engine or make_engine(resolved, read_only=read_only)
         data_dir = path.parent if path else user_data_dir()
         db = Database(resolved, engine, path, data_dir, read_only, lock)

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from deskapp.core.audit.chain import Actor
+from deskapp.core.desk import backup_desk
 from deskapp.core.ledger.commit import ImportResult, import_preview
 from deskapp.core.ledger.preview import ImportOptions, Preview, analyse
 from deskapp.core.store.db import Database
@@ -73,14 +74,16 @@ def import_job(db: Database, actor: Actor, path: str | os.PathLike[str],
                ) -> Generator[Progress, None, tuple[Preview, ImportResult]]:
     """The same as a job for the window's worker: yields progress, returns the outcome."""
     today = today or dt.date.today()
-    yield 0, 3, "正在读取台账…"
+    yield 0, 4, "正在读取台账…"
     raw = read_ledger(path, sheet)
-    yield 1, 3, "正在检查每一行…"
+    yield 1, 4, "正在备份台账…"
+    backup_desk(db, "before-import")  # every import, from the window or the command line
+    yield 2, 4, "正在检查每一行…"
     with db.session() as s:
         preview = analyse(s, raw, today, mapping, options, header_row)
-        yield 2, 3, "正在导入…"
+        yield 3, 4, "正在导入…"
         result = import_preview(s, actor, preview, today, skip_bad, source_path=str(path))
-    yield 3, 3, "已完成。"
+    yield 4, 4, "已完成。"
     return preview, result
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskapp.core.desk import backup_desk
 from deskapp.core.errors import DeskError
 from deskapp.core.requests import appeals, yearend
 from deskapp.core.requests.query import RequestDetail, RequestFilter
@@ -397,6 +398,7 @@ class RequestsTab(QWidget):
         if not self.ctx.messages.confirm(self, question):
             return
         try:
+            backup_desk(self.ctx.db, "before-year-close")  # the year close changes many requests
             with self.ctx.db.session() as s:
                 count = yearend.carry_over(s, self.ctx.actor, year)
         except DeskError as exc:

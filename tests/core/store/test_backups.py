@@ -107,6 +107,8 @@ def test_prune_removes_sets_and_half_made_ones(db, actor):
 
 
 def test_daily_backup_once_a_day_and_not_for_a_reader(db_path, actor):
+    open_database(db_path, backup_daily=True).close()  # just made: nothing to back up yet
+    assert list_backups(db_path.parent / "backups") == []
     db = open_database(db_path, backup_daily=True)
     try:
         assert len(list_backups(db.backups_dir)) == 1
