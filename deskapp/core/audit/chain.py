@@ -329,6 +329,19 @@ def _check_outside(session: Session) -> Optional[ChainBreak]:
     return None if kept == head.hash else ChainBreak(head.id, ANCHOR_TAIL_BROKEN.format(name=path.name))
 
 
+PRINTED_DIGITS = 12  # hex digits of the digest printed with an anchor (48 bits: no guessing)
+
+
+def printed_anchor(session: Session) -> str:
+    """The anchor to print on a workbook, form or report: ``审计锚点 编号:校验值前12位`` of the
+    newest event ("" for a desk without events). Paper and files sent away keep it where the
+    person who holds the database cannot change it; ``audit verify --anchor`` checks it."""
+    row = session.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+    if row is None or not isinstance(row[1], str):
+        return ""
+    return f"审计锚点 {row[0]}:{row[1][:PRINTED_DIGITS]}"
+
+
 def check_printed_anchor(session: Session, event_id: int, prefix: str) -> Optional[ChainBreak]:
     """An anchor printed on a workbook, form or report (编号 + the digest's first hex digits):
     that event must still be there with that digest, in a chain that verifies. A consistent

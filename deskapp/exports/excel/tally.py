@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
+from deskapp.core.audit import chain as audit
 from deskapp.core.calendar.dates import chinese_date
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError
@@ -128,6 +129,7 @@ def write_tally(db: Database, year: int, quarter: int, path: str | os.PathLike[s
                 counted = _count_in(s, year, quarter, today)
             yield n_detail + 2 * STEP_ROWS, total, "正在生成汇总和统计表…"
             _front(front, head, counted)
+            anchor_line(front[0], audit.printed_anchor(s))
             sheets.worklog_sheet(wb.create_sheet("工作记录"), head, counted.log)
             if counted.changes is not None and counted.changes.any:
                 sheets.changes_sheet(wb.create_sheet("上报后变更"), head, counted.changes)
@@ -135,6 +137,14 @@ def write_tally(db: Database, year: int, quarter: int, path: str | os.PathLike[s
             _save(wb, folder, streamed)
         yield total, total, "已完成。"
     return TallyResult(target, counted.figures, report, counted.changes, detail.count, len(late))
+
+
+def anchor_line(ws: Worksheet, anchor: str) -> None:
+    """The audit anchor as the 汇总 sheet's last line and in its printed footer: a workbook
+    sent to the district then fixes the log as it stood (``audit verify --anchor``)."""
+    if anchor:
+        ws.cell(row=ws.max_row + 2, column=1, value=anchor)
+        ws.oddFooter.left.text = anchor
 
 
 def _agrees(qf: QuarterFigures, detail: int, late: int) -> bool:

@@ -265,3 +265,21 @@ def test_figures_counted_meanwhile_on_a_changed_register_are_counted_again(built
     ws = openpyxl.load_workbook(out)["汇总"]
     total = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[1] == "发布信息总数")
     assert total[3] == result.detail_rows
+
+
+def test_summary_carries_the_audit_anchor(workbook, built_db, tmp_path):
+    """The newest event's id and first 12 hex digits, as its last line and print footer: the
+    workbook sent away anchors the log (issue 15 §2); audit verify --anchor accepts it."""
+    from sqlalchemy import text
+
+    from deskapp.core.audit.chain import check_printed_anchor
+
+    _, _, wb = workbook
+    ws = wb["汇总"]
+    with built_db.session() as s:
+        event_id, digest = s.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+        expected = f"审计锚点 {event_id}:{digest[:12]}"
+        lines = [c.value for row in ws.iter_rows(min_col=1, max_col=1) for c in row if c.value]
+        assert lines[-1] == expected and ws.oddFooter.left.text == expected
+        printed_id, printed_hex = expected.split(" ")[1].split(":")
+        assert check_printed_anchor(s, int(printed_id), printed_hex) is None
