@@ -11,7 +11,7 @@ _configured = False
 
 
 def log_dir() -> Path:
-    from deskapp.core.store.db import user_data_dir
+    from deskapp.core.store.location import user_data_dir  # not .db: that loads SQLAlchemy
 
     return user_data_dir() / "logs"
 

@@ -21,17 +21,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def due_command(args: argparse.Namespace) -> int:
-    from deskapp.core.calendar.workdays import WorkCalendar
+    from deskapp.core.calendar.workdays import WorkCalendar, quick_calendar
+    from deskapp.core.store.location import resolve_target
 
     start = parse_date(args.date)
     if start is None:
         raise DeskError(f"日期“{args.date}”无法识别，请写作 2026-09-25。")
-    db = open_db(args)
-    try:
-        with db.session() as s:
-            result = WorkCalendar.load(s).due_date(start, args.days)
-    finally:
-        db.close()
+    # A current SQLite desk is read with sqlite3 alone (a tenth of the time); anything else
+    # (new, older, a server) is opened the usual way, which creates, migrates or explains.
+    cal = quick_calendar(resolve_target(getattr(args, "db", None)))
+    if cal is None:
+        db = open_db(args)
+        try:
+            with db.session() as s:
+                cal = WorkCalendar.load(s)
+        finally:
+            db.close()
+    result = cal.due_date(start, args.days)
     if args.json:
         print_json(result.as_json())
     else:

@@ -71,7 +71,7 @@ def build_filter(args: argparse.Namespace) -> ItemFilter:
 
 def _require_existing(args: argparse.Namespace) -> None:
     """Listing never creates a database: a wrong path is an error, not a new empty desk."""
-    from deskapp.core.store.db import is_url, resolve_target
+    from deskapp.core.store.location import is_url, resolve_target
 
     target = resolve_target(getattr(args, "db", None))
     if not is_url(target) and not Path(target).expanduser().exists():

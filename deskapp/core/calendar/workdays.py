@@ -5,19 +5,24 @@ the Nth working day after it. Working days follow the State Council's yearly arr
 (holidays and make-up working weekends), kept in the calendar tables. A year whose
 arrangement is not known is counted Monday–Friday and every deadline touching it is
 provisional (暂按周一至周五计算).
+
+The database functions import SQLAlchemy and the models when called: the counting itself
+(WorkCalendar, DueDate) loads without them, so ``deskapp calendar due`` can answer from a
+quick sqlite3 read (:func:`quick_calendar`) in a fraction of the full open's time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
-
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence
 
 from deskapp.core.errors import ValidationError
-from deskapp.core.store.models import CalendarDay, CalendarYear
+from deskapp.core.store import quick
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ONE_DAY = dt.timedelta(days=1)
 PROVISIONAL_NOTE = "暂按周一至周五计算"
@@ -99,12 +104,23 @@ class WorkCalendar:
 
     @classmethod
     def load(cls, session: Session) -> "WorkCalendar":
-        cal = cls(known_years=set(session.scalars(select(CalendarYear.year))))
-        for row in session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)):
-            if row.kind == "workday":
-                cal.makeup_workdays.add(row.day)
+        from sqlalchemy import select
+
+        from deskapp.core.store.models import CalendarDay, CalendarYear
+
+        days = session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name))
+        return cls.from_rows(session.scalars(select(CalendarYear.year)), days)
+
+    @classmethod
+    def from_rows(cls, years: Iterable[int],
+                  days: Iterable[tuple[dt.date, str, Optional[str]]]) -> "WorkCalendar":
+        """From the calendar tables' rows: known years, and (day, kind, name) of each day."""
+        cal = cls(known_years=set(years))
+        for day, kind, name in days:
+            if kind == "workday":
+                cal.makeup_workdays.add(day)
             else:
-                cal.holidays[row.day] = row.name or "节假日"
+                cal.holidays[day] = name or "节假日"
         return cal
 
     def is_known(self, day: dt.date) -> bool:
@@ -201,6 +217,10 @@ def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 def save_arrangement(session: Session, arrangement: YearArrangement, source: str = "user") -> None:
     """Replace one year's arrangement. The caller recomputes open deadlines."""
+    from sqlalchemy import delete
+
+    from deskapp.core.store.models import CalendarDay, CalendarYear
+
     arrangement.validate()
     year = arrangement.year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -220,6 +240,10 @@ def save_arrangement(session: Session, arrangement: YearArrangement, source: str
 
 
 def load_arrangement(session: Session, year: int) -> YearArrangement:
+    from sqlalchemy import select
+
+    from deskapp.core.store.models import CalendarDay
+
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = session.execute(
         select(CalendarDay).where(CalendarDay.day >= start, CalendarDay.day <= end).order_by(CalendarDay.day)
@@ -233,6 +257,10 @@ def load_arrangement(session: Session, year: int) -> YearArrangement:
 
 
 def known_years(session: Session) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from deskapp.core.store.models import CalendarYear
+
     rows = session.execute(select(CalendarYear.year, CalendarYear.source))
     return {row.year: row.source for row in rows}
 
@@ -279,3 +307,25 @@ def prefill_from_package(session: Session) -> list[int]:
             save_arrangement(session, arrangement, source="package")
             added.append(arrangement.year)
     return added
+
+
+def quick_calendar(target: str) -> Optional[WorkCalendar]:
+    """The calendar of the desk database ``target`` read with sqlite3 alone, or None when the
+    full open is needed: the database is not a current SQLite desk (see
+    :func:`deskapp.core.store.quick.open_current`), or it lacks a year the installed
+    chinesecalendar package knows (the full open adds that year first, so reading without it
+    would count that year Monday–Friday when the desk would not)."""
+    conn = quick.open_current(target)
+    if conn is None:
+        return None
+    try:
+        years = {int(row[0]) for row in conn.execute("SELECT year FROM calendar_year")}
+        rows = conn.execute("SELECT day, kind, name FROM calendar_day").fetchall()
+        days = [(dt.date.fromisoformat(str(day)), str(kind), name) for day, kind, name in rows]
+    except (sqlite3.Error, ValueError):  # a table not as expected, a day that is not a date
+        return None
+    finally:
+        conn.close()
+    if not {a.year for a in package_arrangements()} <= years:
+        return None
+    return WorkCalendar.from_rows(years, days)
