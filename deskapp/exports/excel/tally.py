@@ -144,7 +144,8 @@ def anchor_line(ws: Worksheet, anchor: str) -> None:
     sent to the district then fixes the log as it stood (``audit verify --anchor``)."""
     if anchor:
         ws.cell(row=ws.max_row + 2, column=1, value=anchor)
-        ws.oddFooter.left.text = anchor
+        if ws.oddFooter is not None:  # openpyxl always makes one; typed optional
+            ws.oddFooter.left.text = anchor
 
 
 def _agrees(qf: QuarterFigures, detail: int, late: int) -> bool:
