@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Optional
 
 from deskapp.core.attachments.files import human_size
+from deskapp.core.privacy.check import CheckResult
 from deskapp.core.review.detail import ItemDetail
 from deskapp.core.review.history import Entry, StepState
 
@@ -47,7 +49,35 @@ def _entry(e: Entry) -> str:
             f"<b style='color:{colour}'>{_e(e.action_label)}</b>{mode}{opinion}</li>")
 
 
-def detail_html(d: ItemDetail) -> str:
+CONFIRM_LINK = "pubcheck:"  # + a finding's key, or "all": the tab confirms it (确认无误)
+
+
+def check_html(result: Optional[CheckResult], can_confirm: bool) -> str:
+    """The 发布前检查 section: each finding with its place, confirmed (who, when) or a
+    确认无误 link; attachments that were not read, noted."""
+    if result is None:
+        return ""
+    if not result.findings and not result.skipped:
+        return "<p><b>发布前检查：</b><span style='color:#1e7b34'>未发现需要核对的数字串或错敏词。</span></p>"
+    rows = []
+    for f in result.findings:
+        done = result.confirmed.get(f.key)
+        if done:
+            state = f"<span style='color:#1e7b34'>已确认（{_e(done.by)}，{_e(done.at.replace('T', ' '))}）</span>"
+        elif can_confirm:
+            state = f"<a href='{CONFIRM_LINK}{f.key}'>确认无误</a>"
+        else:
+            state = "<span style='color:#a1121b'>未确认</span>"
+        rows.append(f"<li>{_e(f.describe())} {state}</li>")
+    rows.extend(f"<li style='color:#7a4b00'>{_e(m)}</li>" for m in result.skipped)
+    open_count = len(result.unconfirmed())
+    summary = (f"<span style='color:#a1121b'>{open_count}处未确认，公示不能打印；请修改内容，或核对后确认无误。</span>"
+               + (f" <a href='{CONFIRM_LINK}all'>全部确认无误</a>" if can_confirm and open_count > 1 else "")
+               if open_count else "<span style='color:#1e7b34'>已全部确认。</span>")
+    return f"<p><b>发布前检查：</b>{summary}</p><ul>{''.join(rows)}</ul>"
+
+
+def detail_html(d: ItemDetail, check: Optional[CheckResult] = None, can_confirm: bool = False) -> str:
     head = f"<h3 style='margin:0'>{_e(d.title)}</h3>"
     if d.privacy_badge:
         head += (f"<p style='color:#a1121b;background:#fde8e8'><b>⚠ {_e(d.privacy_badge)}</b>"
@@ -70,5 +100,5 @@ def detail_html(d: ItemDetail) -> str:
     history = "".join(_entry(e) for e in d.timeline) or "<li>无</li>"
     return (f"{head}<table cellspacing='2'>{fields}</table>"
             f"<p><b>内容摘要：</b>{_e(d.summary) or '—'}</p><p><b>正文：</b><br>{_e(body) or '—'}</p>"
-            f"<p><b>附件：</b></p><ul>{files}</ul>{_steps(d.steps)}"
+            f"<p><b>附件：</b></p><ul>{files}</ul>{check_html(check, can_confirm)}{_steps(d.steps)}"
             f"<p><b>审核记录：</b></p><ul>{history}</ul>")

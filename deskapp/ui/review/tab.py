@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.errors import DeskError
+from deskapp.core.privacy import check as publication_check
 from deskapp.core.review import workflow
 from deskapp.core.review.detail import ItemDetail, item_detail
 from deskapp.core.review.queue import DRAFTS, RETURNED, TO_PUBLISH, QueueRow, grouped, privacy_badges, queue_rows
@@ -36,7 +37,7 @@ from deskapp.ui.common.context import AppContext
 from deskapp.ui.review.actions import ReviewActions
 from deskapp.ui.review.host import ReviewHost
 from deskapp.ui.review.model import ReviewQueueModel
-from deskapp.ui.review.pane import detail_html
+from deskapp.ui.review.pane import CONFIRM_LINK, detail_html
 
 ME = -1  # the person filter's "待我审批" entry
 SPLITTER_KEY = "review/splitter"
@@ -54,7 +55,7 @@ class ReviewTab(ReviewHost):
         self.view = self._make_view()
         self.pane = QTextBrowser(self)
         self.pane.setOpenLinks(False)
-        self.pane.anchorClicked.connect(lambda url: self.ops.open_attachment(url.toString()))
+        self.pane.anchorClicked.connect(lambda url: self._link(url.toString()))
         self.who = QComboBox(self)
         self.drafts = QCheckBox("显示草稿", self)
         self.drafts.setChecked(True)
@@ -66,6 +67,7 @@ class ReviewTab(ReviewHost):
         self.ops: ReviewActions = ReviewActions(self)
         self.buttons: dict[str, QPushButton] = {}
         self.detail: Optional[ItemDetail] = None
+        self.check: Optional[publication_check.CheckResult] = None
         self._layout()
         self._connect()
         self.fill_people()
@@ -256,17 +258,37 @@ class ReviewTab(ReviewHost):
         rows = self.selected_rows()
         self.detail = None
         if len(rows) == 1:
-            with self.ctx.db.session() as s:
-                try:
-                    self.detail = item_detail(s, rows[0].item_id)
-                except DeskError:
-                    self.detail = None
-            self.pane.setHtml(detail_html(self.detail) if self.detail else "")
+            self._show_detail(rows[0].item_id)
         elif rows:
             self.pane.setHtml(f"<p>已选 {len(rows)} 条信息。点“同意”可一次输入密码批量签批。</p>")
         else:
             self.pane.setHtml("<p style='color:#666'>在左侧选择一条信息，查看内容与审核记录。</p>")
         self._update_buttons()
+
+    def _show_detail(self, item_id: int) -> None:
+        self.check = None
+        with self.ctx.db.session() as s:
+            try:
+                self.detail = item_detail(s, item_id)
+                self.check = publication_check.run_check(s, item_id, self.ctx.db.files_dir)
+            except DeskError:
+                self.detail = None
+        self.pane.setHtml(detail_html(self.detail, self.check, not self.ctx.read_only) if self.detail else "")
+
+    def _link(self, link: str) -> None:
+        """A link of the item pane: an attachment (att:ID) or 确认无误 (pubcheck:KEY / all)."""
+        if not link.startswith(CONFIRM_LINK):
+            self.ops.open_attachment(link)
+            return
+        if self.detail is None or self.check is None or self.ctx.read_only:
+            return
+        wanted = link[len(CONFIRM_LINK):]
+        keys = [f.key for f in self.check.unconfirmed() if wanted in ("all", f.key)]
+        item_id = self.detail.id
+        if keys and self.run(publication_check.confirm, self.ctx.actor, item_id, keys, self.ctx.db.files_dir):
+            self.show_status(f"已确认{len(keys)}处发布前检查结果。")
+        self.select_items([item_id])
+        self._show_detail(item_id)
 
     def _update_buttons(self) -> None:
         rows = self.selected_rows()
