@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
+from deskapp.core.audit import chain as audit
 from deskapp.core.calendar.dates import chinese_date
 from deskapp.core.review.detail import ItemDetail, item_detail
 from deskapp.core.review.flow import form_title
@@ -66,6 +67,7 @@ class FormData:
     reason: str  # 不予公开的理由和依据
     steps: list[StepBox] = field(default_factory=list)
     printed: dt.date = field(default_factory=dt.date.today)
+    anchor: str = ""  # 审计锚点 of the log when printed (audit.printed_anchor)
 
 
 def carrier_of(detail: ItemDetail) -> str:
@@ -107,7 +109,7 @@ def form_data(session: Session, item_id: int, today: Optional[dt.date] = None) -
         summary=d.summary or d.content[:200], carrier=carrier_of(d), channels="、".join(d.channels),
         scope=d.scope_label, planned=planned_text(d), attribute=d.attribute_label,
         reason=d.withheld_reason if d.attribute == "withheld" else "", steps=steps,
-        printed=today or dt.date.today(),
+        printed=today or dt.date.today(), anchor=audit.printed_anchor(session),
     )
 
 
@@ -221,7 +223,7 @@ def render_form(data: FormData, fonts: Optional[FontBook] = None) -> RenderResul
     flow.append(Para(data.title, title, fonts, missing))
     flow.append(f.fields(data))
     note = Para(f"打印日期：{chinese_date(data.printed)}。在线签批记录保存在台账“操作记录”中备查；"
-                "纸质签批后请将本表扫描存档。", small, fonts, missing)
+                "纸质签批后请将本表扫描存档。" + (f"{data.anchor}。" if data.anchor else ""), small, fonts, missing)
     space = _blank_space(f, data, [*flow, note])
     for n, box in enumerate(data.steps, start=1):
         flow.append(f.step_box(n, box, space))

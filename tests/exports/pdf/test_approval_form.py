@@ -164,3 +164,19 @@ def test_a_revision_says_so_with_its_change_date(db, actor):
         revision = workflow.revise(s, actor, item_id, None, TODAY, today=TODAY).id
         assert "修订" not in form_data(s, item_id, TODAY).item_title
         assert form_data(s, revision, TODAY).item_title.endswith("（第2版修订，变更日期2026年11月26日）")
+
+
+def test_form_footer_carries_the_audit_anchor(db, item, tmp_path):
+    """The newest event when printed (id and first 12 hex digits): the signed paper form
+    anchors the log (issue 15 §2); audit verify --anchor accepts it."""
+    from sqlalchemy import text
+
+    from deskapp.core.audit.chain import check_printed_anchor
+
+    out = tmp_path / "审批表.pdf"
+    with db.session() as s:
+        assert write_form(s, item, out, today=TODAY).pages == 1
+        event_id, digest = s.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+        read = text_of(out).replace(" ", "").replace("\n", "")
+        assert f"审计锚点{event_id}:{digest[:12]}" in read
+        assert check_printed_anchor(s, event_id, digest[:12]) is None
