@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
@@ -15,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from deskapp import APP_ID, APP_NAME
 from deskapp.core.audit.chain import Actor
-from deskapp.core.desk import open_database
-from deskapp.core.errors import DatabaseLockedError, DatabaseOpenError
+from deskapp.core.desk import open_database, restore_desk
+from deskapp.core.errors import DatabaseLockedError, DatabaseOpenError, DeskError
 from deskapp.core.store.db import Database
 from deskapp.logs import setup_logging
 from deskapp.ui.common.context import AppContext
@@ -109,26 +110,45 @@ def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
             return opened
         db, read_only = opened
         try:
-            return _run_window(app, db, read_only, messages)
+            status, restore = _run_window(app, db, read_only, messages)
         finally:
             wait_for_background()  # no register query may outlive its database
             db.close()
+        return status if restore is None else restore_after_close(db_arg, restore, messages)
     finally:
         handler.uninstall()
 
 
-def _run_window(app: QApplication, db: Database, read_only: bool, messages: Messages) -> int:
+def restore_after_close(db_arg: Optional[str], backup_db: Path, messages: Messages) -> int:
+    """The restore chosen in 备份与恢复…, now that the window has let go of the database."""
+    try:
+        problem = restore_desk(db_arg, backup_db)
+    except DeskError as exc:
+        messages.warn(None, f"{exc.message}\n\n台账未恢复，原台账未改动，可重新打开。", title="未能恢复")
+        return EXIT_CANNOT_OPEN
+    if problem:
+        messages.warn(None, f"已恢复，但恢复后的台账校验发现问题：{problem}。恢复前的台账已备份在 backups 文件夹，"
+                            "请报告维护人员。", title="恢复完成")
+        return 1
+    messages.info(None, "已恢复备份并校验通过；恢复前的台账已备份在 backups 文件夹。请重新打开台账。", title="恢复完成")
+    return 0
+
+
+def _run_window(app: QApplication, db: Database, read_only: bool,
+                messages: Messages) -> tuple[int, Optional[Path]]:
+    """The exit status, and the backup to restore when the user chose 恢复 (the window closed for it)."""
     from deskapp.ui.main_window import MainWindow
     from deskapp.ui.review.summary_dialog import show_opening_summary
 
     ctx = AppContext(db=db, actor=Actor(None, "未指定"), messages=messages, read_only=read_only)
     if not run_welcome(ctx):
-        return 0
+        return 0, None
     actor = choose_actor(db, read_only)
     if actor is None:
-        return 0
+        return 0, None
     ctx.actor = actor
     window = MainWindow(ctx, QSettings())
     window.show()
     show_opening_summary(ctx, window, QSettings(), on_open_review=window.show_review_tab)
-    return app.exec()
+    status = app.exec()
+    return status, window.restore_requested

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 from typing import Any, Callable, Optional, SupportsInt, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.qsettings = qsettings if qsettings is not None else QSettings()
+        self.restore_requested: Optional[Path] = None  # a backup to restore once closed
         ctx.parent_widget = self
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("文件(&F)")
         self.remove_demo_action = self._action(self.file_menu, "删除演示数据…", self.remove_demo, edits=True)
+        self._action(self.file_menu, "备份与恢复…", self.show_backups)
         self.file_menu.addSeparator()
         self._action(self.file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
         edit = bar.addMenu("编辑(&E)")
@@ -308,6 +311,16 @@ class MainWindow(QMainWindow):
             if callable(save):
                 save(q)
         q.sync()
+
+    def show_backups(self) -> None:
+        from deskapp.ui.settings.backups_dialog import BackupsDialog
+
+        BackupsDialog(self.ctx, self.request_restore, self).exec()
+
+    def request_restore(self, backup_db: Path) -> None:
+        """Restore after the window (and with it the desk's lock) is closed: see run_app."""
+        self.restore_requested = backup_db
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

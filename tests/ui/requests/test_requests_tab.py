@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from deskapp.core.audit.chain import Actor
 from deskapp.core.requests import records
 from deskapp.core.requests.records import RequestData
+from deskapp.core.store.backups import list_backups
 from deskapp.core.store.db import Database
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.messages import RecordingMessages
@@ -158,6 +159,7 @@ def test_appeal_recorded_then_its_result_and_the_year_carried_over(qtbot, rctx: 
     assert [a.result for a in tab.linked] == ["upheld"]
     tab.carry_over_year()
     assert rctx.messages.shown[-1] == ("info", "已结转 1 件申请。")
+    assert [b.reason for b in list_backups(rctx.db.backups_dir)] == ["before-year-close"]  # backed up first
     tab.carry_over_year()
     assert rctx.messages.shown[-1] == ("info", "2025年没有需要新结转的申请。")
     assert "结转" in tab.pane.toPlainText()
