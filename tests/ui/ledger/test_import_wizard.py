@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from deskapp.core.audit.chain import Actor
 from deskapp.core.ledger import memory
+from deskapp.core.store.backups import list_backups
 from deskapp.core.store.models import Item, Setting
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.messages import RecordingMessages
@@ -70,6 +71,8 @@ def test_the_wizard_remembers_a_mapping_per_header_layout(qtbot, xctx, tmp_path)
         titles = set(s.scalars(select(Item.title)))
         kept = s.scalar(select(func.count()).select_from(Setting).where(Setting.key.like("ledger_map:%")))
     assert {"一季度的信息", "二季度的信息"} <= titles and kept == 1
+    # each import from the wizard was backed up first (core's one import job does it)
+    assert [b.reason for b in list_backups(xctx.db.backups_dir)] == ["before-import"] * 2
     # Another layout is not touched by it.
     other = _to_mapping(qtbot, xctx, _ledger(tmp_path / "别的.xlsx", "别的", ["序号", "内容概述", "成文日期"]))
     assert not other.mapping_page.remembered
@@ -85,3 +88,24 @@ def test_a_remembered_mapping_that_no_longer_fits_is_ignored(db):
     with db.session() as s:
         assert memory.recall(s, HEADERS) == {0: None, 1: "title", 2: "formed_on", 3: None}
         assert memory.recall(s, HEADERS[:3]) is None
+
+
+def test_the_wizard_reads_an_old_xls_and_ends_on_the_dimension_bomb(qtbot, xctx, tmp_path):
+    from tests.exports.excel.test_ledger_import import _Deadline, dimension_bomb, xls_ledger
+
+    wizard = ImportWizard(xctx)
+    qtbot.addWidget(wizard)
+    wizard.restart()
+    wizard.file_page.path.setText(str(dimension_bomb(tmp_path / "远角.xlsx")))
+    with _Deadline(20):
+        wizard.next()  # the file page reads the workbook (read_ledger) on the GUI thread
+    assert wizard.currentPage() is wizard.file_page
+    assert "是空的" in xctx.messages.shown[-1][1]
+    wizard.file_page.path.setText(str(xls_ledger(tmp_path / "旧版.xls")))
+    wizard.next()
+    page = wizard.mapping_page
+    assert wizard.currentPage() is page and page.header_row.value() == 2
+    assert [c.currentData() for c in page.combos] == [None, "title", "formed_on", "published_on", "department",
+                                                      "validity"]
+    _import(qtbot, wizard)
+    assert "已导入3条信息" in wizard.result_page.text.text()
