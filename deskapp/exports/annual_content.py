@@ -91,4 +91,4 @@ def report_doc(report: AnnualReport, today: dt.date) -> ReportDoc:
     for key, heading in SECTION_TITLES.items():
         text = report.texts.get(key, "")
         sections.append(DocSection(heading, (text,) if text.strip() else (), grids.get(key)))
-    return ReportDoc(report_title(office, report.year), tuple(sections), office, today)
+    return ReportDoc(report_title(office, report.year), tuple(sections), office, today, report.anchor)

@@ -227,6 +227,7 @@ class ReportDoc:
     sections: tuple[DocSection, ...]
     office: str
     date: dt.date
+    anchor: str = ""  # 审计锚点, printed as a small last line (issue 15 §2)
 
 
 def subheading_level(text: str) -> int:

@@ -220,3 +220,36 @@ def test_pdf_has_tables_and_every_label(tmp_path: Path) -> None:
 
 def test_docx_render_is_deterministic_in_structure() -> None:
     assert render_docx(sample_doc())[:2] == b"PK"
+
+
+def test_every_output_ends_with_the_audit_anchor(db, tmp_path: Path) -> None:
+    """The report built from a desk carries the newest event's id and first 12 hex digits
+    (issue 15 §2): a small last line of the .docx and the .pdf, under the last table of the
+    .xlsx (which still reads back) and in its sheets' print footer."""
+    from pypdf import PdfReader
+    from sqlalchemy import text
+
+    from deskapp.core.audit.chain import check_printed_anchor
+    from deskapp.core.reports.annual import build_report
+    from deskapp.exports.annual_content import report_doc
+    from deskapp.exports.pdf.annual_report import write_annual_pdf
+
+    with db.session() as s:
+        report = build_report(s, 2026, dt.date(2027, 1, 20))
+        event_id, digest = s.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+        assert check_printed_anchor(s, event_id, digest[:12]) is None
+    anchor = f"审计锚点 {event_id}:{digest[:12]}"
+    doc = report_doc(report, dt.date(2027, 1, 20))
+    assert doc.anchor == anchor
+    d = docx.Document(str(write_docx(doc, tmp_path / "年报.docx")))
+    assert [p.text for p in d.paragraphs][-1] == anchor
+    pdf = tmp_path / "年报.pdf"
+    write_annual_pdf(doc, pdf)
+    last_page = PdfReader(str(pdf)).pages[-1].extract_text().replace(" ", "")
+    assert anchor.replace(" ", "") in last_page
+    wb_path = write_workbook(doc, tmp_path / "年报.xlsx")
+    wb = openpyxl.load_workbook(wb_path)
+    last = wb.worksheets[-1]
+    cells = [c.value for row in last.iter_rows() for c in row if c.value is not None]
+    assert cells[-1] == anchor and all(ws.oddFooter.left.text == anchor for ws in wb.worksheets)
+    assert read_annual_workbook(wb_path).section4 is not None  # the extra line does not disturb reading

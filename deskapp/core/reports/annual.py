@@ -29,6 +29,7 @@ from typing import Any, Mapping, Optional
 from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.audit import chain as audit
 from deskapp.core.reports import annual_checks as checks
 from deskapp.core.reports import annual_text, tally
 from deskapp.core.reports.annual_checks import CheckResult, Number, fmt, with_ids
@@ -125,6 +126,7 @@ class AnnualReport:
     frozen_by: str = ""
     drafts: dict[str, str] = field(default_factory=dict)  # the texts as generated from the figures
     changes: list[AnnualChange] = field(default_factory=list)
+    anchor: str = ""  # 审计锚点 of the log when the report was built (audit.printed_anchor)
 
     @property
     def errors(self) -> list[CheckResult]:
@@ -430,4 +432,4 @@ def build_report(session: Session, year: int, today: dt.date) -> AnnualReport:
         section2=shown[0], section3=shown[1], section4=shown[2], texts=texts, checks=found, final=final,
         frozen_at=record.frozen_at if final and record is not None else None,
         frozen_by=record.frozen_by if final and record is not None else "",
-        drafts=drafts, changes=compare(shown, live) if final else [])
+        drafts=drafts, changes=compare(shown, live) if final else [], anchor=audit.printed_anchor(session))

@@ -123,6 +123,10 @@ def render_workbook(report: ReportDoc) -> Workbook:
         ws.title = f"表{section.grid.key}"
         first = False
         _sheet(ws, report.title, section.heading, section.grid)
+        if report.anchor and ws.oddFooter is not None:  # openpyxl always makes one; typed optional
+            ws.oddFooter.left.text = report.anchor
+    if report.anchor and not first:  # a small last line under the last table, for audit verify --anchor
+        ws.cell(row=ws.max_row + 2, column=1, value=report.anchor)
     return wb
 
 

@@ -79,6 +79,9 @@ def render_annual_pdf(report: ReportDoc, fonts: Optional[FontBook] = None) -> Re
         table = _table(section.grid, fonts, missing)
         flow += [KeepTogether([heading, *body, table]), Spacer(1, A4_NOTICE.leading / 2)]
     flow.append(Signature(report.office, report.date, A4_NOTICE, fonts, missing))
+    if report.anchor:  # a small last line: the log as it stood, for audit verify --anchor
+        flow.append(Para(report.anchor, TextStyle(role="body", size=9, leading=13, align="left",
+                                                  space_before=12), fonts, missing))
     pdf, pages = build(flow, A4_NOTICE, Furniture(A4_NOTICE, fonts), report.title)
     return RenderResult(pdf, pages, missing)
 

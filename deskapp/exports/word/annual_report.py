@@ -198,6 +198,8 @@ def render_docx(report: ReportDoc) -> bytes:
     for section in report.sections:
         _section(doc, section)
     _signoff(doc, report.office, chinese_date(report.date))
+    if report.anchor:  # a small last line: the log as it stood, for audit verify --anchor
+        _para(doc, report.anchor, size=Pt(9), align=WD_ALIGN_PARAGRAPH.LEFT, indent=False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
