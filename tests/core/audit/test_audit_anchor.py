@@ -170,3 +170,82 @@ def test_upgrading_an_older_desk_anchors_it(db, db_path):
         assert audit.verify_chain(s) is None
         last = s.execute(text("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
     assert json.loads(anchor_of(db_path).read_text("utf-8"))["id"] == last[0]
+
+
+# --- what the chain proves alone, and what only an anchor printed earlier can --------------
+
+def rewrite_chain(path: Path, from_id: int, edit: str) -> None:
+    """The adversary who holds the files: edit events, then recompute every digest and link
+    from ``from_id`` on and rewrite both heads, so that the chain is consistent again."""
+    sql(path, edit)
+    con = sqlite3.connect(path)
+    with con:
+        rows = con.execute("SELECT id, at, actor_id, actor_name, action, entity, entity_id, before, after, "
+                           "prev_hash, hash FROM audit_event ORDER BY id").fetchall()
+        prev = ""
+        for r in rows:
+            if r[0] >= from_id:
+                at = r[1][:10] + "T" + r[1][11:]
+                digest = audit._digest(at, r[2], r[3], r[4], r[5], r[6], r[7] or "null", r[8] or "null", prev)
+                con.execute("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, r[0]))
+                prev = digest
+            else:
+                prev = r[10]
+        last_id = rows[-1][0]
+        con.execute("UPDATE setting SET value = ? WHERE key = 'audit_head'",
+                    (json.dumps({"id": last_id, "hash": prev}),))
+    con.close()
+    audit.write_anchor(anchor_of(path), audit.Head(last_id, prev))
+
+
+def printed(path: Path) -> tuple[int, str]:
+    db = open_database(path, read_only=True)
+    try:
+        with db.session() as s:
+            event_id, rest = audit.printed_anchor(s).split(" ")[1].split(":")
+    finally:
+        db.close()
+    return int(event_id), rest
+
+
+def test_a_consistent_rewrite_passes_verify_but_not_an_earlier_printed_anchor(demo_copy, capsys):
+    """Every digest recomputed after an old event is changed, both heads rewritten: the
+    chain alone cannot tell (it has no secret: anyone can recompute sha256), an anchor
+    printed before the rewrite can — its event no longer has the printed digest."""
+    anchor_id, anchor_hex = printed(demo_copy)
+    first = last_ids(demo_copy, 10)[0]
+    rewrite_chain(demo_copy, first, f"UPDATE audit_event SET actor_name = '钱分管' WHERE id = {first}")
+    assert verify(demo_copy) is None
+    assert cli.main(["audit", "verify", "--db", str(demo_copy)]) == 0
+    capsys.readouterr()
+    assert cli.main(["audit", "verify", "--anchor", f"{anchor_id}:{anchor_hex}", "--db", str(demo_copy)]) == 1
+    assert f"编号 {anchor_id} " in capsys.readouterr().out
+
+
+def test_a_cut_tail_with_both_heads_rewritten_is_caught_only_by_a_printed_anchor(demo_copy, capsys):
+    anchor_id, anchor_hex = printed(demo_copy)
+    ids = last_ids(demo_copy, 3)
+    rewrite_chain(demo_copy, ids[0], f"DELETE FROM audit_event WHERE id >= {ids[0]}")
+    assert verify(demo_copy) is None
+    assert cli.main(["audit", "verify", "--anchor", f"{anchor_id}:{anchor_hex}", "--db", str(demo_copy)]) == 1
+    assert "打印的审计锚点" in capsys.readouterr().out
+
+
+def test_an_anchor_fixes_only_the_log_up_to_its_event(demo_copy):
+    """What a printed anchor cannot prove: events written after it. Rewritten consistently,
+    they pass an anchor printed before them; only a later anchor covers them."""
+    early = printed(demo_copy)
+    db = open_database(demo_copy)
+    with db.session() as s:
+        audit.record(s, Actor(3, "孙主任"), "approve", "item", 77, None, {"status": "approved"})
+    db.close()
+    late = printed(demo_copy)
+    rewrite_chain(demo_copy, late[0], f"UPDATE audit_event SET entity_id = '78' WHERE id = {late[0]}")
+    db = open_database(demo_copy, read_only=True)
+    try:
+        with db.session() as s:
+            assert audit.verify_chain(s) is None
+            assert audit.check_printed_anchor(s, *early) is None
+            assert audit.check_printed_anchor(s, *late) is not None
+    finally:
+        db.close()
