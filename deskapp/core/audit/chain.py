@@ -2,8 +2,15 @@
 
 Each event stores the sha256 of its own content and of the event before it, so editing or
 deleting a row breaks the chain at that point (``verify_chain`` finds it). No event links to
-the newest one, so its id and digest are also kept in the ``setting`` row ``audit_head``:
-cutting events off the end of the log is caught as well.
+the newest one, so its id and digest are also kept in the ``setting`` row ``audit_head`` and,
+outside the database, in ``<database>.audit-head`` beside it: cutting events off the end of
+the log is caught even when the setting is cut with them.
+
+What the chain cannot prove: it holds no secret, so whoever holds the files can recompute
+every digest after an edit and rewrite both heads; ``verify_chain`` then passes. Only an
+anchor kept where that person cannot reach it (``printed_anchor`` on the tally workbook, the
+approval form and the annual report; ``check_printed_anchor`` / ``audit verify --anchor``)
+catches that — and only for events up to the printed one.
 """
 
 from __future__ import annotations
