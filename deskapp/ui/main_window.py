@@ -22,6 +22,7 @@ from deskapp import APP_NAME, __version__
 from deskapp.core.store import settings as core_settings
 from deskapp.logs import log_dir
 from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.worker import wait_for_reads
 from deskapp.ui.dashboard.tab import wait_for_dashboard
 from deskapp.ui.register.model import wait_for_background
 from deskapp.ui.tabs import TABS, build_tab
@@ -326,4 +327,5 @@ class MainWindow(QMainWindow):
         self.save_state()
         wait_for_background()  # no query thread may outlive the window (nor the database)
         wait_for_dashboard()
+        wait_for_reads()  # the 公示栏's lists
         super().closeEvent(event)

@@ -2,6 +2,10 @@
 
 Actions: 预览 (in memory, QtPdf), 打印, 导出PDF, 登记张贴, 登记撤下, 批量生成本期公示栏. Notices
 are printed masked; 未脱敏打印… asks for a reason that goes to the audit log.
+
+The lists are read in a background thread (``read_lists``, ~0.3 s of SQL and badge scans on
+100 000 items) and only the newest read fills the tables (``LatestRead``); ``loaded`` is
+emitted when they are in.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Generator, Optional
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,8 +38,9 @@ from deskapp.core.privacy.masking import KIND_LABELS
 from deskapp.core.store import settings
 from deskapp.ui.board.dialogs import PostingDialog
 from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.crash_dialog import report_exception
 from deskapp.ui.common.pdf_preview import MemoryPdf, PreviewDialog, ask_and_print
-from deskapp.ui.common.worker import Progress, run_job
+from deskapp.ui.common.worker import LatestRead, Progress, run_job
 
 if TYPE_CHECKING:  # only for annotations: the PDF code is imported when first needed
     from deskapp.exports.pdf.page import RenderResult
@@ -117,10 +122,23 @@ def reason_dialog(parent: QWidget) -> QInputDialog:
     return dialog
 
 
+def read_lists(db: Any, today: dt.date, history: int) -> tuple[dict[str, list[BoardRow]], int]:
+    """The four lists and the 已撤下 total (0 when all are shown); runs in a worker thread."""
+    with db.session() as s:
+        rows = noticeboard.board_lists(s, today, history=history)
+        removed_total = noticeboard.removed_total(s) if len(rows["removed"]) >= history else 0
+    return rows, removed_total
+
+
 class BoardTab(QWidget):
+    loaded = Signal()  # the newest read of the lists is in the tables
+
     def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.reader = LatestRead(self)
+        self.reader.ready.connect(self._show_lists)
+        self.reader.failed.connect(lambda exc: report_exception(exc, self.ctx.messages, self))
         self.rows: dict[str, list[BoardRow]] = {k: [] for k in LISTS}
         self.tables: dict[str, QTableWidget] = {}
         self.boxes: dict[str, QGroupBox] = {}
@@ -217,10 +235,15 @@ class BoardTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the lists again, in the background; the tables keep what they show until
+        the newest read is in (an older read answering late is dropped)."""
         self.dirty = False
-        with self.ctx.db.session() as s:
-            self.rows = noticeboard.board_lists(s, self.ctx.today(), history=self.history)
-            removed_total = noticeboard.removed_total(s) if len(self.rows["removed"]) >= self.history else 0
+        if not self.summary.text():
+            self.summary.setText("正在读取公示栏…")
+        self.reader.start(read_lists, self.ctx.db, self.ctx.today(), self.history)
+
+    def _show_lists(self, answer: tuple[dict[str, list[BoardRow]], int]) -> None:
+        self.rows, removed_total = answer
         for key, table in self.tables.items():
             self._fill(key, table, self.rows[key])
             self.boxes[key].setTitle(f"{LISTS[key]}（{len(self.rows[key])}）")
@@ -234,6 +257,7 @@ class BoardTab(QWidget):
             text += f"，<span style='color:#be0000'><b>公示期已满待撤下 {n['due_down']} 条</b></span>"
         self.summary.setText(text)
         self._update_buttons()
+        self.loaded.emit()
 
     def _fill(self, key: str, table: QTableWidget, rows: list[BoardRow]) -> None:
         # A few thousand rows on a big register: no item for an empty cell, one brush.

@@ -193,3 +193,66 @@ def run_call(ctx: Any, parent: Optional[QWidget], title: str, fn: Callable[..., 
     if on_done is not None:
         job.succeeded.connect(on_done)
     return job.start()
+
+
+class _ReadThread(QThread):
+    """One read of a :class:`LatestRead`; kept alive (``running``) until it ends."""
+
+    running: set["_ReadThread"] = set()
+    done = Signal(int, object, object)  # (generation, result, exception or None)
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], generation: int):
+        super().__init__()
+        self.fn, self.args, self.generation = fn, args, generation
+        _ReadThread.running.add(self)
+        self.finished.connect(lambda: _ReadThread.running.discard(self))
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args)
+        except BaseException as exc:  # reported in the GUI thread
+            self.done.emit(self.generation, None, exc)
+        else:
+            self.done.emit(self.generation, result, None)
+
+
+class LatestRead(QObject):
+    """Reads a view re-does on every change, off the GUI thread and without a dialog, where
+    only the newest answer counts (the 公示栏's lists).
+
+    ``start(fn, *args)`` runs ``fn(*args)`` in a thread (same rules as a job: open the session
+    inside, return plain data) under a new generation number; ``ready(result)`` or
+    ``failed(exc)`` come in the GUI thread for the read started last only, so an older
+    answer that arrives late never overwrites a newer one.
+    """
+
+    ready = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.generation = 0
+        self.pending = False  # the newest read has not answered yet
+
+    def start(self, fn: Callable[..., Any], *args: Any) -> int:
+        self.generation += 1
+        self.pending = True
+        thread = _ReadThread(fn, args, self.generation)
+        thread.done.connect(self._answered)
+        thread.start()
+        return self.generation
+
+    def _answered(self, generation: int, result: Any, error: Optional[BaseException]) -> None:
+        if generation != self.generation:
+            return  # superseded while it ran
+        self.pending = False
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.ready.emit(result)
+
+
+def wait_for_reads(ms: int = 10_000) -> None:
+    """Let running reads end (closing the window, and with it the database)."""
+    for thread in list(_ReadThread.running):
+        thread.wait(ms)

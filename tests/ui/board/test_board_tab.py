@@ -46,7 +46,8 @@ def tab(qtbot, ctx, db, actor, today):
     widget = BoardTab(ctx)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
-    widget.refresh()  # the window does this when it first shows the tab
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        widget.refresh()  # the window does this when it first shows the tab
     return widget
 
 
@@ -60,17 +61,19 @@ def test_four_lists(tab):
     assert "待撤下" in tab.boxes["due_down"].title()
 
 
-def test_post_then_remove_with_photo(tab, ctx, db, tmp_path, today):
+def test_post_then_remove_with_photo(tab, ctx, db, tmp_path, today, qtbot):
     photo = tmp_path / "张贴 照片.jpg"
     photo.write_bytes(b"\xff\xd8fake jpeg")
     tab.select("pending", 0)
     assert tab.buttons["post"].isEnabled() and not tab.buttons["remove"].isEnabled()
     tab.ask_posting = lambda *a: (today, "东湖社区公示栏", photo)
-    tab.register_posting()
+    with qtbot.waitSignal(tab.loaded, timeout=5000):  # the lists are re-read in the background
+        tab.register_posting()
     assert tab.tables["pending"].rowCount() == 0 and tab.tables["showing"].rowCount() == 2
     tab.select("due_down", 0)
     tab.ask_posting = lambda *a: (today, "", None)
-    tab.register_removal()
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.register_removal()
     assert tab.tables["removed"].rowCount() == 1 and tab.tables["due_down"].rowCount() == 0
     with db.session() as s:
         actions = s.scalars(select(AuditEvent.action)).all()
@@ -161,10 +164,12 @@ def test_history_shows_the_newest_and_more_on_request(qtbot, ctx, db, actor, tod
     monkeypatch.setattr(noticeboard, "HISTORY_LIMIT", 2)
     widget = BoardTab(ctx)
     qtbot.addWidget(widget)
-    widget.refresh()
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        widget.refresh()
     assert widget.tables["removed"].rowCount() == 2
     assert widget.more.isVisibleTo(widget) and "3" in widget.more.text()
-    widget.more.click()
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        widget.more.click()
     assert widget.tables["removed"].rowCount() == 3 and not widget.more.isVisibleTo(widget)
 
 
@@ -218,3 +223,54 @@ def test_unmasked_print_that_is_not_saved_is_not_logged_as_printed(tab, ctx, db,
     assert ctx.messages.shown[-1][0] == "warn" and "不存在" in ctx.messages.shown[-1][1]
     with db.session() as s:
         assert s.scalar(select(AuditEvent).where(AuditEvent.action == "print_unmasked")) is None
+
+
+def test_lists_are_read_off_the_gui_thread_and_a_late_old_answer_is_dropped(qtbot, ctx, db, actor, today,
+                                                                            monkeypatch):
+    """Read 1 is slow and answers after read 2 (which saw a newer item): the tables must keep
+    read 2's lists, and no read runs on the GUI thread."""
+    import threading
+
+    from deskapp.core.board import noticeboard
+    from deskapp.ui.common.worker import wait_for_reads
+
+    add(db, actor, today, "关于低保新增对象的公示")
+    gate, threads = threading.Event(), []
+    real = noticeboard.board_lists
+
+    def slow_first(*a, **k):
+        result = real(*a, **k)
+        threads.append(threading.current_thread())
+        if len(threads) == 1:
+            gate.wait(10)
+        return result
+
+    monkeypatch.setattr(noticeboard, "board_lists", slow_first)
+    widget = BoardTab(ctx)
+    qtbot.addWidget(widget)
+    widget.refresh()
+    qtbot.waitUntil(lambda: len(threads) == 1, timeout=5000)
+    add(db, actor, today, "关于临时救助对象的公示")
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        widget.refresh()
+    assert widget.tables["pending"].rowCount() == 2
+    loads = []
+    widget.loaded.connect(lambda: loads.append(1))
+    gate.set()
+    wait_for_reads()
+    qtbot.wait(100)  # the late answer's signal is delivered here, and dropped
+    assert loads == [] and widget.tables["pending"].rowCount() == 2 and len(widget.rows["pending"]) == 2
+    assert threading.main_thread() not in threads and len(threads) == 2
+
+
+def test_a_failed_read_is_told_and_the_tables_stay(tab, ctx, qtbot, monkeypatch):
+    from deskapp.core.board import noticeboard
+    from deskapp.core.errors import DeskError
+
+    def locked(*a, **k):
+        raise DeskError("数据库正忙，请稍后再试。")
+
+    monkeypatch.setattr(noticeboard, "board_lists", locked)
+    tab.refresh()
+    qtbot.waitUntil(lambda: ("warn", "数据库正忙，请稍后再试。") in ctx.messages.shown, timeout=5000)
+    assert tab.tables["pending"].rowCount() == 1 and not tab.reader.pending
