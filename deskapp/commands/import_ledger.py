@@ -24,8 +24,8 @@ STATUS_LABELS = {"error": "有问题", "duplicate": "重复，跳过"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("import", help="导入现有的 Excel 台账（.xlsx）")
-    p.add_argument("file", help="台账文件（.xlsx）")
+    p = sub.add_parser("import", help="导入现有的 Excel 台账（.xlsx 或旧版 .xls）")
+    p.add_argument("file", help="台账文件（.xlsx 或 .xls）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     p.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     p.add_argument("--skip-bad", action="store_true", help="有问题的行跳过，只导入无误的行")

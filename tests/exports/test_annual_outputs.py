@@ -171,7 +171,10 @@ def test_hand_typed_workbook_with_blank_rows_and_offsets(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "密码"),
+    # Office's encrypted .xlsx: OLE2 whose directory names the EncryptedPackage stream.
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600, "密码"),
+    # An OLE2 file without it is an old .xls renamed .xlsx: said as such, not as a password.
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, r"旧版 Excel（\.xls）"),
     (b"not a zip at all", "不是 Excel 工作簿"),
 ])
 def test_protected_or_damaged_workbook_refused(tmp_path: Path, content: bytes, message: str) -> None:

@@ -58,6 +58,7 @@ class RawSheet:
     sheet: str
     rows: list[LedgerRow]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader wants the clerk to know
 
 
 @dataclass(frozen=True)
@@ -197,9 +198,9 @@ def analyse(session: Session, raw: RawSheet, today: dt.date,
     check_mapping(mapping, headers)
     data_rows = [r for r in raw.rows[at + 1:] if any(to_text(v) for v in r.values)]
     data_rows, totals = split_totals(data_rows)
-    notes = [f"第{r.row}行是“{total_label(r)}”行，不是一条信息，已跳过。" for r in totals]
+    notes = raw.notes + [f"第{r.row}行是“{total_label(r)}”行，不是一条信息，已跳过。" for r in totals]
     if not data_rows:
-        raise DeskError(f"工作表“{raw.sheet}”的表头（第{header.row}行）下没有数据。")
+        raise DeskError(f"工作表“{raw.sheet}”的表头（第{header.row}行）下没有数据。" + "".join(raw.notes))
     if len(data_rows) > MAX_ROWS:
         raise DeskError(f"台账有{len(data_rows)}行，一次最多导入{MAX_ROWS}行，请分成几个文件导入。")
     checker = RowChecker(session, raw.source, headers, mapping, today, options)

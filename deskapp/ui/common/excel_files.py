@@ -41,8 +41,9 @@ def ask_save_path(parent: Optional[QWidget], title: str, default_name: str) -> O
 
 
 def ask_open_path(parent: Optional[QWidget], title: str) -> Optional[str]:
+    # Ledgers: .xlsx, and the old .xls WPS often saves (read with xlrd).
     path, _ = QFileDialog.getOpenFileName(parent, title, str(documents_dir()),
-                                          f"{XLSX_FILTER};;所有文件 (*)")
+                                          f"Excel 工作簿 (*.xlsx *.xls);;{XLSX_FILTER};;所有文件 (*)")
     return path or None
 
 

@@ -58,7 +58,7 @@ class FilePage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("选择台账文件")
-        self.setSubTitle("选择原来用 Excel 或 WPS 登记的台账（.xlsx）。旧版 .xls 文件请先另存为 .xlsx。")
+        self.setSubTitle("选择原来用 Excel 或 WPS 登记的台账（.xlsx，或旧版 .xls）。")
         self.path = QLineEdit()
         self.path.setPlaceholderText("台账文件路径")
         self.path.textChanged.connect(lambda _t: self.completeChanged.emit())
@@ -88,7 +88,10 @@ class FilePage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802
         try:
             with busy():
-                self.w.raw = read_ledger(self.path.text().strip())
+                raw = read_ledger(self.path.text().strip())
+            if not raw.rows:
+                locate(raw)  # says the sheet is empty (the mapping page needs a row to show)
+            self.w.raw = raw
         except DeskError as exc:
             self.w.ctx.messages.warn(self, exc.message)
             return False

@@ -242,8 +242,9 @@ def test_template_has_dropdowns_and_imports_back(seeded, folder, actor):
         assert letter in lists and lists[letter].startswith("'选项'!$"), name
     options = {c.value for c in wb["选项"]["A"]}
     assert {"党政办", "社会事务办", "城建办"} <= options
-    ws.append(["", "从模板导入的信息", "", "2026-10-12", "2026-10-13", "党政办", "公告公示/公告", "公告公示",
-               "主动公开", "政府网站"])
+    for c, value in enumerate(["", "从模板导入的信息", "", "2026-10-12", "2026-10-13", "党政办", "公告公示/公告",
+                               "公告公示", "主动公开", "政府网站"], start=1):
+        ws.cell(3, c, value)  # the first row under the header, where a clerk types
     wb.save(path)
     _, result = import_file(seeded, actor, path, TODAY)
     assert result.imported == 1
@@ -284,7 +285,9 @@ def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
     merged_header = ledger(folder / "合并表头.xlsx", [row(1, "", "信息", "", "2026-9-1")], merges=["E3:F3"])
     (folder / "假的.xlsx").write_text("这不是工作簿，只是改了扩展名的文本。", encoding="utf-8")
     (folder / "旧版.xls").write_bytes(ole)
-    (folder / "加密.xlsx").write_bytes(ole)
+    # Office's encrypted .xlsx: an OLE2 container whose directory names the encrypted package.
+    directory = "".join(n.ljust(32, "\0") for n in ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    (folder / "加密.xlsx").write_bytes(ole + directory.encode("utf-16-le") + b"\x00" * 2048)
     _zip(folder / "不是工作簿.xlsx", {"word/document.xml": b"<w:document/>"})
     big = io.BytesIO()
     _zip(folder / "炸弹.xlsx", {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
@@ -479,3 +482,168 @@ def test_a_total_word_inside_the_data_is_not_skipped(seeded, folder):
             row(3, "", "最后一条", "", "2026-9-3")]
     preview = preview_file(seeded, ledger(folder / "中间.xlsx", rows), TODAY)
     assert preview.notes == [] and len(preview.rows) == 3 and preview.count("error") == 1
+
+
+# --- old .xls, files not what their name says, and a sheet that lies about its size ---------------
+
+def xls_ledger(path: Path, dates_1904: bool = False) -> Path:
+    """An old .xls as WPS saves it: a merged title, the header, dates as date cells, 科室
+    merged down a block of items."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    wb.dates_1904 = dates_1904
+    ws = wb.add_sheet("2026年台账")
+    day = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    ws.write_merge(0, 0, 0, 5, "长安街道2026年政务公开信息台账")
+    for c, h in enumerate(["序号", "信息名称", "发文日期", "公开日期", "发布单位", "效力状况"]):
+        ws.write(1, c, h)
+    rows = [(1, "旧版台账里的第一条", dt.date(2026, 9, 3), dt.date(2026, 9, 4), None, "有效"),
+            (2, "旧版台账里的第二条", dt.datetime(2026, 9, 5, 10, 30), None, None, "已废止"),
+            (3, "日期写成文字的一条", "2026年9月6日", "", "党政办", "")]
+    for r, values in enumerate(rows, start=2):
+        for c, v in enumerate(values):
+            if isinstance(v, dt.date):
+                ws.write(r, c, v, day)
+            elif v is not None:
+                ws.write(r, c, v)
+    ws.write_merge(2, 3, 4, 4, "社会事务办")  # 发布单位 merged over rows 3 and 4
+    ws.write(5, 0, "合计")
+    ws.write(5, 1, "3条")
+    wb.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("dates_1904", [False, True])
+def test_old_xls_imports_directly(seeded, folder, actor, dates_1904):
+    path = xls_ledger(folder / "旧版 台账.xls", dates_1904)
+    assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    preview, result = import_file(seeded, actor, path, TODAY)
+    assert (preview.sheet, preview.header_row) == ("2026年台账", 2)
+    assert result.imported == 3 and preview.notes == ["第6行是“合计”行，不是一条信息，已跳过。"]
+    with seeded.session() as s:
+        items = {i.source_row: i for i in s.scalars(select(Item).where(Item.source_file == "旧版 台账.xls"))}
+        depts = {r: (i.department.name if i.department else None) for r, i in items.items()}
+    assert items[3].formed_on == dt.date(2026, 9, 3) and items[3].published_on == dt.date(2026, 9, 4)
+    assert items[4].formed_on == dt.date(2026, 9, 5) and items[4].validity == "repealed"
+    assert items[5].formed_on == dt.date(2026, 9, 6) and items[3].validity == "valid"
+    assert depts == {3: "社会事务办", 4: "社会事务办", 5: "党政办"}  # merged down in the .xls too
+
+
+def test_a_workbook_with_the_wrong_extension_is_read_for_what_it_is(seeded, folder, actor):
+    xls = xls_ledger(folder / "a.xls")
+    renamed = folder / "其实是xls.xlsx"
+    renamed.write_bytes(xls.read_bytes())
+    preview = preview_file(seeded, renamed, TODAY)
+    assert preview.count("ok") == 3
+    assert "扩展名是 .xlsx，内容其实是 .xls 工作簿" in preview.notes[0]
+    assert all("密码" not in n for n in preview.notes)
+    xlsx = ledger(folder / "b.xlsx", [row(1, "", "扩展名写错的信息", "", "2026-9-1")])
+    wrong = folder / "其实是xlsx.xls"
+    wrong.write_bytes(xlsx.read_bytes())
+    _, result = import_file(seeded, actor, wrong, TODAY)
+    assert result.imported == 1
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("网站导出.xls", "<html><body><table><tr><td>标题</td></tr></table></body></html>".encode(), "网页（HTML）"),
+    ("另存的.xls", "标题,发布日期\n信息,2026-9-1\n".encode(), "文本文件（如 CSV）"),
+    ("坏的.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "无法读取旧版 Excel 文件"),
+    ("乱码.xlsx", bytes(range(256)) * 4, "不是 Excel 工作簿"),
+])
+def test_what_a_file_really_is_is_said(seeded, folder, name, content, words):
+    path = folder / name
+    path.write_bytes(content)
+    with pytest.raises(DeskError) as err:
+        preview_file(seeded, path, TODAY)
+    assert words in err.value.message and "密码" not in err.value.message, err.value.message
+
+
+def dimension_bomb(path: Path, rows: tuple[tuple[str, ...], ...] = ()) -> Path:
+    """A small .xlsx whose sheet declares A1:XFD1048576, with one cell at the far corner
+    (and ``rows`` of ordinary cells at the top)."""
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    body = "".join(f'<row r="{r}">' + "".join(cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(values))
+                   + "</row>" for r, values in enumerate(rows, start=1))
+    body += '<row r="1048576">' + cell("XFD1048576", "远角") + "</row>"
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    members = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+            'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}"><sheets>'
+            '<sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><dimension ref="A1:XFD1048576"/>'
+            f'<sheetData>{body}</sheetData><mergeCells count="1"><mergeCell ref="B2:B1048576"/></mergeCells>'
+            '</worksheet>'),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in members.items():
+            zf.writestr(name, text.encode("utf-8"))
+    return path
+
+
+class _Deadline:
+    """Fail (instead of spinning for ever) when the block takes longer than ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> "_Deadline":
+        import signal
+
+        def _expired(_sig, _frame):
+            raise TimeoutError(f"still reading after {self.seconds} s")
+
+        self.previous = signal.signal(signal.SIGALRM, _expired)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+
+
+def test_a_sheet_that_declares_a_million_rows_ends_in_seconds(seeded, folder, actor):
+    empty = dimension_bomb(folder / "远角.xlsx")
+    assert empty.stat().st_size < 6 * 1024
+    with _Deadline(20), pytest.raises(DeskError) as err:
+        preview_file(seeded, empty, TODAY)
+    assert "是空的" in err.value.message
+    # The same lie below a real ledger: the ledger imports, the far cell is never reached.
+    rows = (("标题", "发布日期", "科室"), ("远角之上的信息", "2026-9-1", "党政办"), ("第二条", "2026-9-2", ""))
+    bomb = dimension_bomb(folder / "远角台账.xlsx", rows)
+    with _Deadline(20):
+        preview, result = import_file(seeded, actor, bomb, TODAY)
+    assert result.imported == 2 and preview.header_row == 1
+    assert len(preview.headers) <= 200
+
+
+def test_the_cli_ends_on_the_dimension_bomb(db, db_path, folder):
+    import subprocess
+    import sys
+
+    db.close()
+    bomb = dimension_bomb(folder / "远角.xlsx")
+    done = subprocess.run([sys.executable, "-m", "deskapp", "import", str(bomb), "--db", str(db_path),
+                           "--dry-run"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "是空的" in done.stderr and "Traceback" not in done.stderr
