@@ -16,7 +16,7 @@ from deskapp.core.errors import DeskError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("notice", help="打印一条公示（A4 公文格式或 A3 张贴版）")
+    p = sub.add_parser("notice", help="打印一条公示、公告、通知或其他信息（A4 公文格式或 A3 张贴版）")
     p.add_argument("--item", type=int, required=True, help="信息编号")
     p.add_argument("--template", choices=("a4", "a3"), default="a4", help="a4 公文格式（默认）或 a3 张贴版")
     p.add_argument("--out", required=True, help="输出 PDF 文件")
