@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Iterable, Iterator
@@ -49,6 +50,7 @@ TIGHT_SEPARATORS = frozenset(" \u00a0\u3000\u2002\u2003\u2009\u202f.\uff0e\u00b7
                              "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 SEPARATORS = LOOSE_SEPARATORS | TIGHT_SEPARATORS
 MAX_GAP = 3  # separator characters bridged between two digits (" - ", "\r\n", ...)
+MAX_LOOSE = 2  # tabs / line breaks inside one ID or phone (110105<tab>19900307<tab>1239)
 LONGEST_NUMBER = 19  # a bank card; a run written as one number that is longer is masked
 
 _DIGIT = re.compile(r"\d")  # every Unicode decimal digit (full-width too)
@@ -136,7 +138,7 @@ def _gap(text: str, start: int, end: int) -> tuple[bool, bool, bool]:
         return True, False, False
     if len(gap) > MAX_GAP or any(c not in SEPARATORS for c in gap):
         return False, True, True
-    loose = len(gap) > 1 or gap[0] in LOOSE_SEPARATORS
+    loose = any(c in LOOSE_SEPARATORS for c in gap)
     return True, True, loose
 
 
@@ -187,9 +189,15 @@ def _finding(text: str, run: DigitRun, kind: str, first: int, last: int,
     return Finding(kind, start, end, text[start:end], tuple(run.pos[k] for k in hide))
 
 
+def _loose_inside(run: DigitRun, a: int, b: int) -> int:
+    """How many tabs or line breaks split run digits ``a..b-1`` (a number written across cells
+    or lines): a table of small figures joins into one long run, not into one number."""
+    return bisect_right(run.loose, b - 1) - bisect_right(run.loose, a)
+
+
 def _ids(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
     for w in range(len(d) - 16):
-        if plausible_id17(d[w:w + 17]):
+        if plausible_id17(d[w:w + 17]) and _loose_inside(run, w, w + 17) <= MAX_LOOSE:
             yield _finding(text, run, "id", w, min(w + 17, len(d) - 1), range(w + 6, w + 14))
 
 
@@ -201,9 +209,10 @@ def _grouped(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
             a, b = bounds[gi], bounds[gj]
             if b - a > LONGEST_NUMBER:
                 break
-            kind = classify(d[a:b])
-            if kind == "card" and any(bounds[k + 1] - bounds[k] < 3 for k in range(gi, gj - 1)):
-                kind = None  # card groups are 4 (or 6) digits: short groups are other numbers
+            kind = classify(d[a:b]) if _loose_inside(run, a, b) <= MAX_LOOSE else None
+            if kind == "card" and (any(bounds[k + 1] - bounds[k] < 3 for k in range(gi, gj - 1))
+                                   or _loose_inside(run, a, b) > 1):
+                kind = None  # card groups are 4 (or 6) digits, on one line or two
             if kind is not None:
                 head, tail = _keep(kind, b - a)
                 yield _finding(text, run, kind, a, b - 1, range(a + head, b - tail))

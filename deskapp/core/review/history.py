@@ -28,7 +28,7 @@ ACTIONS = {
     "remove_notice": "撤下公示", "print_unmasked": "打印未遮蔽的个人信息", "load_default": "载入默认目录",
     "prefill_package": "预置节假日安排", "report": "报送统计", "purge_files": "清理文件",
     "demo_review": "生成演示审核记录", "demo_worklog": "生成演示工作记录", "import": "导入台账",
-    "board_issue": "编排公示栏期次",
+    "board_issue": "编排公示栏期次", "publication_check_confirm": "确认发布前检查",
     # 依申请公开: each step of a request is recorded under its history's own name.
     **EVENT_KINDS, "carry_over": "结转下年度", "demo_requests": "生成演示依申请公开",
 }

@@ -48,9 +48,15 @@ def written(draw: st.DrawFn) -> tuple[str, str]:
     number = draw(st.one_of(ids, typo_ids, phones))
     cuts = sorted(draw(st.sets(st.integers(1, len(number) - 1), max_size=4)))
     pieces = [number[a:b] for a, b in zip([0, *cuts], [*cuts, len(number)], strict=True)]
-    out = pieces[0]
+    out, loose = pieces[0], 0
     for piece in pieces[1:]:
-        out += draw(st.sampled_from(SEPARATORS)) + piece
+        sep = draw(st.sampled_from(SEPARATORS))
+        if any(c in "\t\r\n" for c in sep):
+            loose += 1
+            # A number cut by tabs or line breaks more than twice reads as table cells of small
+            # figures (masking.MAX_LOOSE): a statistics table must stay readable.
+            sep = sep if loose <= privacy.MAX_LOOSE else " "
+        out += sep + piece
     if draw(st.booleans()):  # full-width, as many IMEs type them
         out = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() and draw(st.booleans()) else c for c in out)
     before = draw(st.text("0123456789", max_size=1 if len(number) == 11 else 3))
