@@ -647,3 +647,31 @@ def test_the_cli_ends_on_the_dimension_bomb(db, db_path, folder):
     done = subprocess.run([sys.executable, "-m", "deskapp", "import", str(bomb), "--db", str(db_path),
                            "--dry-run"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "是空的" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_what_lies_below_a_long_gap_is_named_not_silently_dropped(seeded, folder):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["标题", "发布日期"])
+    ws.append(["空行之上的信息", "2026-9-1"])
+    ws.cell(250, 1, "空行之下的信息")
+    ws.cell(250, 2, "2026-9-2")
+    ws.cell(3, 16384, "XFD列的内容")  # far right on a data row: never read, never padded to
+    path = folder / "隔了很多空行.xlsx"
+    wb.save(path)
+    with _Deadline(20):
+        preview = preview_file(seeded, path, TODAY)
+    assert [r.title for r in preview.rows] == ["空行之上的信息"]
+    assert preview.notes == ["第3行起连续200行是空行，其下（如第250行）的内容没有读取；"
+                             "如那也是台账的一部分，请删去中间的空行后重新导入。"]
+
+
+def test_a_sheet_with_absurdly_many_merges_is_refused(seeded, folder, monkeypatch):
+    from deskapp.exports.excel import ledger_read
+
+    monkeypatch.setattr(ledger_read, "MAX_MERGES", 3)
+    path = ledger(folder / "合并.xlsx", [row(n, "", f"第{n}条", "", "2026-9-1") for n in range(1, 6)],
+                  merges=["L4:L5", "L6:L7", "K4:K5"])
+    with pytest.raises(DeskError) as err:
+        preview_file(seeded, path, TODAY)
+    assert "4处合并单元格" in err.value.message
