@@ -22,7 +22,7 @@ from deskapp.core.calendar.workdays import prefill_from_package
 from deskapp.core.errors import DeskError
 from deskapp.core.store import backups
 from deskapp.core.store.backups import BackupInfo
-from deskapp.core.store.db import Database, is_url, make_engine, open_store, resolve_target
+from deskapp.core.store.db import Database, is_url, make_engine, open_store, register_sidecar, resolve_target
 from deskapp.core.store.models import CatalogueEntry
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _existing_file(target: str | os.PathLike[str] | None) -> bool:
 
 # --- backups: the store makes them; the audit chain (a feature above the store) checks them
 
-SIDECARS = (audit.ANCHOR_SUFFIX,)  # files named after the database that go where it goes
+register_sidecar(audit.ANCHOR_SUFFIX)  # the audit anchor goes wherever its database goes
 
 def chain_check(db_file: Path) -> str | None:
     """The audit chain of a database file (a backup's copy), read-only: None when whole."""
@@ -109,7 +109,7 @@ def backup_desk(db: Database, reason: str, to: Path | None = None) -> BackupInfo
     restore: one function, so every such step is covered the same way."""
     if not db.is_sqlite or db.path is None:
         return None
-    made = backups.make_backup(db, reason, to=to, chain_check=chain_check, sidecars=SIDECARS)
+    made = backups.make_backup(db, reason, to=to, chain_check=chain_check)
     if to is None:
         backups.prune(db.backups_dir)
     return made
@@ -138,5 +138,4 @@ def restore_desk(target: str | os.PathLike[str] | None, backup_db: Path) -> str:
         finally:
             current.close()
 
-    return backups.restore_backup(path, backup_db, chain_check=chain_check, sidecars=SIDECARS,
-                                  before=back_up_current)
+    return backups.restore_backup(path, backup_db, chain_check=chain_check, before=back_up_current)

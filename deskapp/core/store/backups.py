@@ -23,11 +23,19 @@ import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from deskapp.core.errors import DatabaseLockedError, DeskError, DiskFullError, is_disk_full
-from deskapp.core.store.db import CREATING, Database, clean_creation_leftovers
+from deskapp.core.store.db import (
+    CREATING,
+    Database,
+    clean_creation_leftovers,
+    copy_sidecars,
+    is_disk_full_error,
+    writer_gone,
+)
 from deskapp.core.store.filelock import DeskLock
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,7 @@ CHECK_FILE = "check.json"
 PART = ".part"
 KEEP_DAILY, KEEP_MONTHLY = 30, 12
 _SET_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z0-9-]+)$")
+_PART_NAME = re.compile(r"^\d{8}-\d{6}(?:-\d+)?-[a-z0-9-]+\.(?P<pid>\d+)\.part$")
 _LOOSE_NAME = re.compile(r"^.*-(?P<stamp>\d{8}-\d{6})-(?P<reason>[a-z0-9-]+)\.db$")  # before-upgrade copies
 STAMP = "%Y%m%d-%H%M%S"
 REASONS = {"daily": "每日", "manual": "手动", "before-import": "导入前", "before-year-close": "年度结转前",
@@ -73,10 +82,11 @@ def _require_file(db: Database) -> Path:
     return db.path
 
 
-def _disk_error(where: Path, exc: OSError, what: str) -> DeskError:
-    if is_disk_full(exc):
+def _disk_error(where: Path, exc: OSError | sqlite3.Error, what: str) -> DeskError:
+    if is_disk_full(exc) if isinstance(exc, OSError) else is_disk_full_error(exc):
         return DiskFullError(where, what)
-    return DeskError(f"无法写入“{where}”（{exc.strerror or exc}），{what}；请检查该文件夹的权限。")
+    reason = (exc.strerror if isinstance(exc, OSError) else None) or exc
+    return DeskError(f"无法写入“{where}”（{reason}），{what}；请检查该文件夹的权限。")
 
 
 def _copy_database(source: Path, dest: Path) -> None:
@@ -190,42 +200,29 @@ def _read_check(folder: Path) -> str | None:
 def _set_name(folder: Path, now: dt.datetime, reason: str) -> Path:
     base = now.strftime(STAMP)
     name, n = f"{base}-{reason}", 1
-    while (folder / name).exists() or (folder / (name + PART)).exists():
+    while (folder / name).exists() or any(folder.glob(f"{name}.*{PART}")):
         n += 1
         name = f"{base}-{n}-{reason}"
     return folder / name
 
 
-def _carry_sidecars(src_db: Path, dest_db: Path, sidecars: Iterable[str]) -> None:
-    """Files that belong to a database file by name (``desk.db.audit-head``), copied
-    atomically beside the copy."""
-    for suffix in sidecars:
-        src = src_db.with_name(src_db.name + suffix)
-        if src.is_file():
-            dest = dest_db.with_name(dest_db.name + suffix)
-            tmp = dest.with_name(dest.name + PART)
-            shutil.copyfile(src, tmp)
-            _fsync(tmp)
-            os.replace(tmp, dest)
-
-
 def make_backup(db: Database, reason: str, *, to: Path | None = None, chain_check: ChainCheck | None = None,
-                sidecars: Iterable[str] = (), now: dt.datetime | None = None) -> BackupInfo:
-    """A checked backup set of ``db`` with its attachments (and ``sidecars``: files named
+                now: dt.datetime | None = None) -> BackupInfo:
+    """A checked backup set of ``db`` with its attachments (and its sidecars: files named
     after the database, like the audit anchor) in ``to`` (default: ``backups/`` beside the
     database). Raises DiskFullError/DeskError when it cannot be written; a set whose check
     fails is kept (it may still be the best copy there is) and says so."""
     path = _require_file(db)
     folder = to or db.backups_dir
     final = _set_name(folder, now or dt.datetime.now(), reason)
-    part = final.with_name(final.name + PART)
+    part = final.with_name(f"{final.name}.{os.getpid()}{PART}")  # the pid: prune knows if it is abandoned
     try:
         part.mkdir(parents=True)
         db_file = part / path.name
-        _carry_sidecars(path, db_file, sidecars)  # first: an anchor may lag its database, never lead it
+        copy_sidecars(path, db_file)  # first: an anchor may lag its database, never lead it
         _copy_database(path, db_file)
         _carry_files(db.files_dir, referenced_files(db_file), part / "files")
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:  # the online backup says SQLITE_FULL, file writes ENOSPC
         shutil.rmtree(part, ignore_errors=True)
         raise _disk_error(folder, exc, "备份未完成") from exc
     except BaseException:
@@ -294,11 +291,17 @@ def prune(folder: Path, today: dt.date | None = None,
     removed = []
     for b in backups:
         if b.db_file not in keep:
-            target = b.folder or b.db_file
-            shutil.rmtree(target) if target.is_dir() else target.unlink()
-            removed.append(target)
+            if b.folder is not None:
+                shutil.rmtree(b.folder)
+                removed.append(b.folder)
+                continue
+            for side in b.db_file.parent.glob(f"{glob_escape(b.db_file.name)}[.-]*"):  # sidecars, -wal, -shm
+                side.unlink(missing_ok=True)
+            b.db_file.unlink(missing_ok=True)
+            removed.append(b.db_file)
     for part in folder.glob(f"*{PART}") if folder.is_dir() else []:
-        if part.is_dir() and _SET_NAME.match(part.name[: -len(PART)]):
+        m = _PART_NAME.match(part.name)
+        if part.is_dir() and m and writer_gone(m["pid"], part):  # never another process's backup under way
             shutil.rmtree(part, ignore_errors=True)
             removed.append(part)
     return removed
@@ -333,7 +336,7 @@ def _leave_wal(path: Path) -> None:
 
 
 def restore_backup(path: Path, backup_db: Path, *, chain_check: ChainCheck | None = None,
-                   sidecars: Iterable[str] = (), before: Callable[[], object] | None = None) -> str:
+                   before: Callable[[], object] | None = None) -> str:
     """Put ``backup_db`` (a backup's database copy) in place of the database at ``path``,
     with its attachments; returns the restored database's check ("" = passed).
 
@@ -362,8 +365,8 @@ def restore_backup(path: Path, backup_db: Path, *, chain_check: ChainCheck | Non
             _copy_database(backup_db, tmp)
             # attachments first: the restored database never refers to a file not yet there
             _carry_files(backup_db.parent / "files", referenced_files(tmp), path.parent / "files")
-            _carry_sidecars(backup_db, path, sidecars)
-        except OSError as exc:
+            copy_sidecars(backup_db, path)
+        except (OSError, sqlite3.Error) as exc:
             tmp.unlink(missing_ok=True)
             raise _disk_error(path.parent, exc, "未恢复，原数据库未改动") from exc
         except BaseException:

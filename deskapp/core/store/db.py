@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -84,7 +85,8 @@ SQLITE_FULL = 13  # sqlite3.SQLITE_FULL: "database or disk is full"
 PG_DISK_FULL = "53100"  # SQLSTATE disk_full
 
 
-def _is_disk_full(dbapi_error: BaseException | None) -> bool:
+def is_disk_full_error(dbapi_error: BaseException | None) -> bool:
+    """A driver error that means the disk is full (by error code, not by message text)."""
     if isinstance(dbapi_error, sqlite3.Error):
         code = getattr(dbapi_error, "sqlite_errorcode", None)
         return code is not None and code & 0xFF == SQLITE_FULL
@@ -94,7 +96,7 @@ def _is_disk_full(dbapi_error: BaseException | None) -> bool:
 def _disk_full_handler(where: object) -> Callable[[ExceptionContext], None]:
     def handle(context: ExceptionContext) -> None:
         """A full disk is the user's to fix: one Chinese sentence saying where, not a crash."""
-        if _is_disk_full(context.original_exception):
+        if is_disk_full_error(context.original_exception):
             raise DiskFullError(where) from context.sqlalchemy_exception
     return handle
 
@@ -228,11 +230,15 @@ def _creation_leftovers(path: Path) -> list[Path]:
 
 
 def _creator_gone(tmp: Path) -> bool:
-    """True when the process that was building ``tmp`` is no longer there. POSIX asks the
-    process table; elsewhere (os.kill would end the process on Windows) only an hour-old
-    file counts as abandoned."""
     pid_text = re.match(r"\d*", tmp.name.rsplit(CREATING, 1)[-1])[0]  # type: ignore[index]  # \d* always matches
-    if os.name == "posix" and pid_text:
+    return writer_gone(pid_text, tmp)
+
+
+def writer_gone(pid_text: str, tmp: Path) -> bool:
+    """True when the process (``pid_text``) that was writing the temp file ``tmp`` is no
+    longer there. POSIX asks the process table; elsewhere (os.kill would end the process on
+    Windows) only an hour-old file counts as abandoned."""
+    if os.name == "posix" and pid_text.isdigit():
         try:
             os.kill(int(pid_text), 0)
         except ProcessLookupError:
@@ -375,6 +381,7 @@ def backup_to(db: Database, dest: Path) -> Path:
         out = sqlite3.connect(str(tmp))
         with out:
             src.backup(out)
+        out.execute("PRAGMA journal_mode=DELETE")  # a copy is one file: no -wal beside it when read
         out.close()
     finally:
         src.close()
@@ -382,10 +389,35 @@ def backup_to(db: Database, dest: Path) -> Path:
     return dest
 
 
+# Files named after a database that go wherever it goes (backups, restores): features above
+# the store add theirs (the audit chain's anchor, ``<name>.audit-head``; see core.desk).
+SIDECARS: set[str] = set()
+
+
+def register_sidecar(suffix: str) -> None:
+    SIDECARS.add(suffix)
+
+
+def copy_sidecars(src_db: Path, dest_db: Path) -> None:
+    """Each sidecar of ``src_db`` copied beside ``dest_db`` under its name, atomically."""
+    for suffix in sorted(SIDECARS):
+        src = src_db.with_name(src_db.name + suffix)
+        if src.is_file():
+            dest = dest_db.with_name(dest_db.name + suffix)
+            tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")
+            shutil.copyfile(src, tmp)
+            _fsync(tmp)
+            os.replace(tmp, dest)
+
+
 def timestamped_backup(db: Database, reason: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     stem = db.path.stem if db.path else "desk"
-    return backup_to(db, db.backups_dir / f"{stem}-{stamp}-{reason}.db")
+    dest = db.backups_dir / f"{stem}-{stamp}-{reason}.db"
+    if db.path is not None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        copy_sidecars(db.path, dest)  # first: an anchor may lag its database, never lead it
+    return backup_to(db, dest)
 
 
 def claim_write_lock(session: Session) -> None:

@@ -4,7 +4,10 @@ daily and 12 monthly, restored by an atomic swap after backing up what is there.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,10 +99,14 @@ def test_prune_keeps_today_30_daily_and_12_monthly():
 def test_prune_removes_sets_and_half_made_ones(db, actor):
     old = make_backup(db, "daily", now=dt.datetime(2020, 1, 1, 8))
     new = make_backup(db, "daily", now=dt.datetime(2020, 1, 2, 8))
-    part = db.backups_dir / "20200103-080000-daily.part"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    part = db.backups_dir / f"20200103-080000-daily.{dead}.part"  # a killed backup's
     part.mkdir()
+    alive = db.backups_dir / f"20200103-080000-manual.{os.getpid()}.part"  # one under way
+    alive.mkdir()
     removed = prune(db.backups_dir, today=dt.date(2020, 1, 2))
-    assert part in removed and not part.exists()
+    assert part in removed and not part.exists() and alive.exists()
     assert old.folder.exists() and new.folder.exists()  # two days, both in the last 30
     removed = backups.prune(db.backups_dir, today=dt.date(2023, 1, 2), daily=1, monthly=1)
     assert removed == [old.folder]  # the newest day (and month) stays
@@ -179,3 +186,27 @@ def test_backup_on_a_full_disk_says_so_and_leaves_nothing(db, monkeypatch):
         make_backup(db, "manual")
     assert str(db.backups_dir) in err.value.message
     assert list(db.backups_dir.iterdir()) == []
+
+
+def test_backup_when_sqlite_says_the_disk_is_full(db, monkeypatch):
+    def full(*_a, **_k):
+        exc = sqlite3.OperationalError("database or disk is full")
+        exc.sqlite_errorcode = sqlite3.SQLITE_FULL
+        raise exc
+
+    monkeypatch.setattr(backups, "_copy_database", full)
+    with pytest.raises(DiskFullError, match="磁盘空间不足"):
+        make_backup(db, "manual")
+    assert list(db.backups_dir.iterdir()) == []
+
+
+def test_a_before_upgrade_copy_carries_the_audit_anchor_and_can_be_restored(db_path, actor):
+    db = open_database(db_path)
+    add_item(db, actor, "升级前")
+    loose = db.backup("before-upgrade")
+    db.close()
+    assert loose.with_name(loose.name + ".audit-head").is_file()
+    assert verify_backup(loose, chain_check) == ""
+    assert restore_desk(db_path, loose) == ""
+    assert prune(loose.parent, today=dt.date.today() + dt.timedelta(days=800), daily=0, monthly=0)
+    assert not list(loose.parent.glob(f"{loose.name}*"))  # pruned with its anchor
