@@ -66,7 +66,7 @@ def _answered(text: str) -> Optional[dt.date]:
 
 
 def due_command(args: argparse.Namespace) -> int:
-    from deskapp.core.calendar.workdays import WorkCalendar
+    from deskapp.commands.calendar import load_calendar
     from deskapp.core.requests import clock
 
     received = _date(args.received, "收到申请日期")
@@ -79,13 +79,7 @@ def due_command(args: argparse.Namespace) -> int:
         if answered is not None and answered < sent:
             raise DeskError(f"第三方答复日期 {answered.isoformat()} 早于发出日期 {sent.isoformat()}，请核对。")
         consultations.append(clock.Consultation(sent, answered))
-    db = open_db(args)
-    try:
-        with db.session() as s:
-            cal = WorkCalendar.load(s)
-    finally:
-        db.close()
-    result = clock.request_due(cal, received, supplement, consultations, args.extended)
+    result = clock.request_due(load_calendar(args), received, supplement, consultations, args.extended)
     if args.json:
         print_json(result.as_json())
     else:
