@@ -1,5 +1,5 @@
-"""设置 → 机构与人员: the organisation's details (saved with 保存 / Ctrl+S / Enter), and the
-departments and people (each change saved as it is made, in its own small dialog)."""
+"""设置 → 机构与人员: the organisation's details and the 错敏词 list (saved with 保存 / Ctrl+S /
+Enter), and the departments and people (each change saved as it is made, in its own small dialog)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -125,6 +126,24 @@ class OrgPage(QWidget):
         return values
 
 
+class WordsPage(QWidget):
+    """错敏词: the publication check's word list (core.privacy.check), one entry a line."""
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.edit = QPlainTextEdit()
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label("每行一个：“错词→正确写法”（如 布署→部署、旧机构名→新机构名），"
+                                    "或只写要提醒的词（如 内部资料）。审核签发的“发布前检查”会在标题和正文中查找。"))
+        layout.addWidget(self.edit)
+
+    def load(self, values: dict[str, Any]) -> None:
+        self.edit.setPlainText("\n".join(values["sensitive_words"]))
+
+    def values(self) -> dict[str, Any]:
+        return {"sensitive_words": self.edit.toPlainText()}
+
+
 class SettingsDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -138,6 +157,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.org_page, "机构信息")
         self.tabs.addTab(self.departments_page, "科室")
         self.tabs.addTab(self.people_page, "人员")
+        self.words_page = WordsPage()
+        self.tabs.addTab(self.words_page, "错敏词")
         self.departments_page.changed.connect(self.people_page.refresh)
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -154,7 +175,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(hint_label(note))
         layout.addWidget(self.buttons)
         with ctx.db.session() as s:
-            self.org_page.load(settings.get_all(s))
+            values = settings.get_all(s)
+            self.org_page.load(values)
+            self.words_page.load(values)
         self._apply_read_only()
 
     def _apply_read_only(self) -> None:
@@ -163,6 +186,7 @@ class SettingsDialog(QDialog):
         for widget in self.org_page.findChildren(QWidget):
             if isinstance(widget, (QLineEdit, QSpinBox, QComboBox)):
                 widget.setEnabled(False)
+        self.words_page.edit.setReadOnly(True)
         self.save_button.setEnabled(False)
 
     def save(self) -> None:
@@ -173,7 +197,8 @@ class SettingsDialog(QDialog):
 
         def action() -> None:
             with busy(), self.ctx.db.session() as s:
-                result.append(org.save_settings(s, self.ctx.actor, self.org_page.values()))
+                changes = {**self.org_page.values(), **self.words_page.values()}
+                result.append(org.save_settings(s, self.ctx.actor, changes))
 
         if not run_action(self.org_page.errors, self._warn, action):
             self.tabs.setCurrentWidget(self.org_page)

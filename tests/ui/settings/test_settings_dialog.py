@@ -258,3 +258,24 @@ def test_demo_rows_are_marked(qtbot, bctx):
     dialog = SettingsDialog(bctx)
     qtbot.addWidget(dialog)
     assert dialog.departments_page.cells(dialog.departments_page.rows[0])[-1] == "在用（演示数据）"
+
+
+def test_sensitive_words_edited_one_a_line_and_saved_with_one_event(qtbot, bctx):
+    dialog = SettingsDialog(bctx)
+    qtbot.addWidget(dialog)
+    text = dialog.words_page.edit.toPlainText()
+    assert "布署→部署" in text.splitlines()
+    dialog.org_page.edits["org_name"].setText("城南街道办事处")
+    dialog.words_page.edit.setPlainText("布署→部署\n\n  红头文件  \n")
+    dialog.save()
+    with bctx.db.session() as s:
+        assert settings.get(s, "sensitive_words") == ["布署→部署", "红头文件"]
+    (event,) = audit_rows(bctx.db, "setting")
+    assert event.after["sensitive_words"] == ["布署→部署", "红头文件"]
+
+
+def test_read_only_words_cannot_be_edited(qtbot, bctx):
+    bctx.read_only = True
+    dialog = SettingsDialog(bctx)
+    qtbot.addWidget(dialog)
+    assert dialog.words_page.edit.isReadOnly()
