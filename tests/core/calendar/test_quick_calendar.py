@@ -113,9 +113,11 @@ def test_the_quick_read_changes_nothing(desk):
     assert desk.read_bytes() == before
 
 
-def test_calendar_due_on_a_current_desk_loads_no_database_layer(desk):
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "deskapp.cli", "calendar", "due",
-                          "2026-09-25", "--db", str(desk)], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and out.stdout.startswith("2026-10-29"), out.stderr[-500:]
+@pytest.mark.parametrize(("command", "due"), [(["calendar", "due", "2026-09-25"], "2026-10-29"),
+                                              (["request", "due", "--received", "2026-09-25"], "2026-10-29")])
+def test_counting_days_on_a_current_desk_loads_no_database_layer(desk, command, due):
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "deskapp.cli", *command, "--db", str(desk)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith(due), out.stderr[-500:]
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line}
     assert not imported & {"sqlalchemy", "alembic", "reportlab", "openpyxl"}
