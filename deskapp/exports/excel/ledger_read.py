@@ -22,6 +22,7 @@ import os
 import re
 import struct
 import zipfile
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, cast
 from xml.etree import ElementTree
@@ -209,7 +210,7 @@ def _unreadable(path: Path, exc: BaseException) -> DeskError:
 
 # --- the two formats, one row path ---------------------------------------------------------------
 
-class _Book:
+class _Book(ABC):
     """A workbook opened for reading: its sheet names, visible ones, rows and merges."""
 
     errors: tuple[type[BaseException], ...] = READ_ERRORS
@@ -219,18 +220,20 @@ class _Book:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    @abstractmethod
     def rows(self, name: str) -> Iterator[Cells]:
         """Every row from row 1 (empty ones included), at most MAX_COLS values each."""
-        raise NotImplementedError
 
+    @abstractmethod
     def merged(self, name: str) -> list[tuple[int, int, int, int]]:
-        raise NotImplementedError
+        """Merged ranges as (min_row, min_col, max_row, max_col), 1-based."""
 
     def unreadable(self, exc: BaseException) -> DeskError:
         return _unreadable(self.path, exc)
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release the file."""
 
 
 class _XlsxBook(_Book):
