@@ -12,10 +12,11 @@ import importlib
 import logging
 import re
 import sys
+from pathlib import Path
 from typing import Callable, NoReturn, Optional, Sequence
 
 from deskapp import APP_NAME, __version__
-from deskapp.core.errors import DeskError
+from deskapp.core.errors import DeskError, DiskFullError, is_disk_full
 
 # Each module in deskapp/commands/ adds its sub-commands: ``register(subparsers)`` sets
 # ``func`` on its parser; ``func(args) -> int`` is the exit status.
@@ -106,6 +107,9 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
         _silence_stdout()
         return 0
     except OSError as exc:
+        if is_disk_full(exc):  # ENOSPC from a file write no command caught itself: say so, and where
+            where = Path(exc.filename).parent if getattr(exc, "filename", None) else Path.cwd()
+            return fail(DiskFullError(where).message)
         return fail(f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}），请检查路径和权限。")
 
 

@@ -168,3 +168,16 @@ def test_killed_mid_restore_the_desk_is_whole_and_usable(big_desk, actor, kill_a
     assert count_items(big_desk) in (300, 350)  # the one before or the one after, never a mix
     add_items(big_desk, actor, 1, "恢复后")  # usable
     assert not list(big_desk.parent.glob(f"*{CREATING}*"))  # the killed restorer's temp is gone
+
+
+def test_a_full_disk_on_any_file_write_says_so_and_where(tmp_path, capsys):
+    import errno
+
+    target = tmp_path / "输出" / "统计.xlsx"
+
+    def writes(_args) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    assert cli.run(writes, None) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("磁盘空间不足") and str(target.parent) in err and "\n" not in err
