@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp import APP_NAME, __version__
-from deskapp.core.errors import DeskError
+from deskapp.core.errors import DeskError, DiskFullError, is_disk_full
 from deskapp.logs import log_file
 from deskapp.ui.common.messages import Messages
 
@@ -109,6 +109,10 @@ def report_exception(exc: BaseException, messages: Messages,
     global _showing
     if isinstance(exc, DeskError):
         messages.warn(parent, exc.message)
+        return
+    if isinstance(exc, OSError) and is_disk_full(exc):  # a file write nothing caught: the disk, not a bug
+        where = Path(exc.filename).parent if exc.filename else "数据文件夹"
+        messages.warn(parent, DiskFullError(where).message)
         return
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     if _showing:  # an error while the crash dialog is up: logged, not stacked

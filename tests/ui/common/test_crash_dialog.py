@@ -52,6 +52,14 @@ def test_desk_error_is_a_plain_warning(messages, crashes):
     assert crashes == []
 
 
+def test_a_full_disk_is_a_warning_saying_where_not_a_crash(messages, crashes, tmp_path):
+    import errno
+
+    report_exception(raised(OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a.pdf"))), messages)
+    assert crashes == [] and messages.shown[0][0] == "warn"
+    assert messages.shown[0][1].startswith("磁盘空间不足") and str(tmp_path) in messages.shown[0][1]
+
+
 def test_bug_is_logged_and_shown(messages, crashes):
     setup_logging(console=False)  # once per process: the file of whichever test came first
     report_exception(raised(RuntimeError("内部状态不一致")), messages)
