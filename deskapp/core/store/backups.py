@@ -228,11 +228,27 @@ def make_backup(db: Database, reason: str, *, to: Path | None = None, chain_chec
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
-    os.replace(part, final)
+    final = _finish(part, final)
     problem = verify_backup(final / path.name, chain_check)
     if problem:
         log.warning("backup %s failed its check: %s", final.name, problem)
     return _info(final / path.name)
+
+
+def _finish(part: Path, final: Path) -> Path:
+    """Give the finished set its name; another process that finished a set of the same name
+    in the same second makes this one take the next free name."""
+    for _ in range(100):
+        try:
+            os.rename(part, final)  # never replaces: a non-empty folder of that name stays
+            return final
+        except OSError:
+            if not final.exists():
+                raise
+            m = _SET_NAME.match(final.name)
+            assert m is not None
+            final = final.with_name(f"{m['stamp']}-{int(m['n'] or 1) + 1}-{m['reason']}")
+    raise DeskError(f"无法在“{final.parent}”中命名新的备份，请清理该文件夹后重试。")
 
 
 def _dir_size(folder: Path) -> int:

@@ -210,3 +210,12 @@ def test_a_before_upgrade_copy_carries_the_audit_anchor_and_can_be_restored(db_p
     assert restore_desk(db_path, loose) == ""
     assert prune(loose.parent, today=dt.date.today() + dt.timedelta(days=800), daily=0, monthly=0)
     assert not list(loose.parent.glob(f"{loose.name}*"))  # pruned with its anchor
+
+
+def test_two_backups_finished_in_the_same_second_keep_both(db, monkeypatch):
+    now = dt.datetime(2026, 11, 26, 9, 0, 0)
+    first = make_backup(db, "manual", now=now)
+    monkeypatch.setattr(backups, "_set_name", lambda folder, now, reason: first.folder)  # the race
+    second = make_backup(db, "manual", now=now)
+    assert second.folder != first.folder and second.folder.name == "20261126-090000-2-manual"
+    assert len(list_backups(db.backups_dir)) == 2 and second.problem == ""
