@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session
 
 from deskapp.core.store.models import AuditEvent, Setting, utcnow
+
+log = logging.getLogger(__name__)
 
 HEAD_KEY = "audit_head"  # {"id", "hash"} of the newest event written by record()
 
@@ -245,11 +248,15 @@ def write_anchor(path: Path, head: Head) -> None:
     """Replace the anchor file atomically: a reader sees the old head or the new, never half."""
     data = json.dumps({"id": head.id, "hash": head.hash, "at": head.at}, ensure_ascii=False)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(data + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(data + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_anchor(path: Path) -> tuple[bool, Optional[Head]]:
@@ -285,7 +292,10 @@ def anchor_database_file(database: Path) -> Optional[Head]:
 def _write_pending_anchor(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is not None:
-        write_anchor(*pending)
+        try:
+            write_anchor(*pending)
+        except OSError as exc:  # the data is committed; the anchor lags (allowed) until the next write
+            log.warning("could not write the audit anchor %s: %s", pending[0], exc.strerror or exc)
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

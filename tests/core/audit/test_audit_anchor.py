@@ -249,3 +249,22 @@ def test_an_anchor_fixes_only_the_log_up_to_its_event(demo_copy):
             assert audit.check_printed_anchor(s, *late) is not None
     finally:
         db.close()
+
+
+def test_an_anchor_that_cannot_be_written_does_not_undo_the_commit(db, db_path, monkeypatch, caplog):
+    """A full disk or a read-only folder at the write: the change is saved, the anchor lags
+    behind (its event is still in the chain: verify passes) and the log says why."""
+    before = anchor_of(db_path).read_bytes()
+
+    def refuse(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit.os, "replace", refuse)
+    with db.session() as s:
+        ev = audit.record(s, Actor(3, "孙主任"), "approve", "item", 5, None, {"status": "approved"})
+    monkeypatch.undo()
+    assert anchor_of(db_path).read_bytes() == before and "audit anchor" in caplog.text
+    assert not list(db_path.parent.glob("*.tmp"))
+    with db.session() as s:
+        assert s.execute(text("SELECT hash FROM audit_event WHERE id = :id"), {"id": ev.id}).scalar() == ev.hash
+        assert audit.verify_chain(s) is None
