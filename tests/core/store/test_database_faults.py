@@ -105,3 +105,24 @@ def test_a_failed_save_says_disk_full_and_logs_no_row_contents(db_path: Path, mo
     for secret in SECRETS:  # ... but nothing of the row
         assert secret not in log_text
         assert secret not in done.stderr
+
+
+def test_every_engine_hides_parameters_and_knows_a_full_disk_by_its_code(db_path: Path) -> None:
+    import sqlite3
+
+    from deskapp.core.store.db import is_disk_full_error, make_engine
+
+    server_like = make_engine("sqlite:///:memory:")  # no file: built the way a server URL is
+    for engine in (make_engine(str(db_path)), make_engine(str(db_path), read_only=True), server_like):
+        assert engine.hide_parameters
+        engine.dispose()
+
+    class PgDiskFull(Exception):
+        pgcode = "53100"
+
+    full = sqlite3.OperationalError("anything at all")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL
+    other = sqlite3.OperationalError("database or disk is full")  # the text alone proves nothing
+    other.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    assert is_disk_full_error(full) and is_disk_full_error(PgDiskFull())
+    assert not is_disk_full_error(other) and not is_disk_full_error(None)
