@@ -268,3 +268,17 @@ def test_an_anchor_that_cannot_be_written_does_not_undo_the_commit(db, db_path, 
     with db.session() as s:
         assert s.execute(text("SELECT hash FROM audit_event WHERE id = :id"), {"id": ev.id}).scalar() == ev.hash
         assert audit.verify_chain(s) is None
+
+
+def test_a_copy_made_by_the_desk_can_be_anchored_from_itself(demo_copy, tmp_path):
+    """anchor_database_file: for a backup copy (the online backup API copies the database,
+    not the file beside it), the anchor is written from the copy's own audit_head."""
+    copy = tmp_path / "备份.db"
+    src, dst = sqlite3.connect(demo_copy), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    assert verify(copy) is not None and "不见了" in verify(copy).reason
+    head = audit.anchor_database_file(copy)
+    assert head is not None and head.id == last_ids(demo_copy, 1)[0]
+    assert verify(copy) is None
