@@ -107,15 +107,26 @@ def _is_date(digits: str) -> bool:
     return True
 
 
-def number_findings(text: str, field: str, place: str) -> Iterator[CheckFinding]:
+def _years_and_dates(digits: str) -> bool:
+    """2026—2028, 20260923—20260929, 2026-09-23: years and dates one after another."""
+    if not digits:
+        return True
+    if len(digits) >= 8 and _is_date(digits[:8]) and _years_and_dates(digits[8:]):
+        return True
+    return len(digits) >= 4 and 1900 <= int(digits[:4]) <= 2100 and _years_and_dates(digits[4:])
+
+
+def number_findings(text: str, field: str, place: str,
+                    public: frozenset[str] = frozenset()) -> Iterator[CheckFinding]:
     """Numbers of ``MIN_DIGITS`` digits or more still readable in ``text``, written as one
     (separators bridged as masking bridges them, but not a tab or line break: those join the
-    visible ends of masked numbers in a table); a date (2026-09-23) is not one."""
+    visible ends of masked numbers in a table). Not one: dates and year ranges, an amount, a
+    number in ``public`` (the office's own 监督电话 and fax, printed on every notice)."""
     for run in masking.runs(text):
         cuts = [0, *run.loose, len(run.digits)]
         for a, b in pairwise(cuts):
             digits = "".join(run.digits[a:b])
-            if len(digits) < MIN_DIGITS or _is_date(digits):
+            if len(digits) < MIN_DIGITS or _years_and_dates(digits) or digits in public:
                 continue
             if _AMOUNT.fullmatch(text[run.pos[a]:run.pos[b - 1] + 1]):
                 continue
@@ -247,14 +258,23 @@ def attachment_texts(session: Session, item_id: int,
 
 # --- the check --------------------------------------------------------------------------------
 
-def item_findings(item: Item, mask_names: bool, words: list[str]) -> list[CheckFinding]:
-    """Findings of the item's own text, as it will be published (masked)."""
-    automaton = word_matcher(words)
+def public_numbers(values: dict[str, Any]) -> frozenset[str]:
+    """The office's own numbers (settings 监督电话, 传真), digits only."""
+    found = (["".join(r.digits) for r in masking.runs(str(values.get(k) or ""))] for k in ("phone", "fax"))
+    return frozenset(d for numbers in found for d in numbers)
+
+
+def item_findings(item: Item, values: dict[str, Any]) -> list[CheckFinding]:
+    """Findings of the item's own text, as it will be published (masked); ``values`` are the
+    desk's settings (mask_names, sensitive_words, phone, fax)."""
+    automaton = word_matcher(list(values["sensitive_words"]))
+    public = public_numbers(values)
     found: list[CheckFinding] = []
     for field in ("title", "summary", "content"):
         raw = getattr(item, field) or ""
-        shown = masking.mask_content(raw, mask_names) if field == "content" else masking.mask_text(raw)
-        found.extend(number_findings(shown, field, FIELD_LABELS[field]))
+        shown = (masking.mask_content(raw, bool(values["mask_names"])) if field == "content"
+                 else masking.mask_text(raw))
+        found.extend(number_findings(shown, field, FIELD_LABELS[field], public))
         if field != "summary":
             found.extend(word_findings(raw, field, FIELD_LABELS[field], automaton))
     return found
@@ -273,10 +293,10 @@ def run_check(session: Session, item_id: int, files_dir: Optional[Path] = None) 
     if item is None:
         raise DeskError(f"找不到编号为 {item_id} 的信息，请刷新后重试。")
     values = settings.get_all(session)
-    found = item_findings(item, bool(values["mask_names"]), list(values["sensitive_words"]))
+    found = item_findings(item, values)
     texts, skipped = attachment_texts(session, item_id, files_dir)
     for field, place, text in texts:
-        found.extend(number_findings(text, field, place))
+        found.extend(number_findings(text, field, place, public_numbers(values)))
     return CheckResult(found, confirmations(session, item_id), skipped)
 
 
@@ -309,8 +329,7 @@ def confirm(session: Session, actor: Actor, item_id: int, keys: list[str],
 def printable_refusal(session: Session, item: Item) -> Optional[str]:
     """Why the notice may not be printed yet (an unconfirmed finding in what it prints), or None."""
     values = settings.get_all(session)
-    found = [f for f in item_findings(item, bool(values["mask_names"]), list(values["sensitive_words"]))
-             if f.field in PRINTED]
+    found = [f for f in item_findings(item, values) if f.field in PRINTED]
     done = confirmations(session, item.id)
     open_ = [f for f in found if f.key not in done]
     if not open_:

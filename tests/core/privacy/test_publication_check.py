@@ -46,6 +46,15 @@ def test_numbers_still_readable_are_listed_with_their_place(db, actor, today):
     assert "正文第2行数字串“8812 3456 78”" in first.describe()
 
 
+def test_year_ranges_dates_and_the_offices_own_numbers_are_not_listed(db, actor, today):
+    with db.session() as s:
+        settings.put_many(s, {"phone": "0570-8012345", "fax": "0570 8012346"})
+    content = ("三年行动计划（2026—2028年），公示期 2026-09-23—2026-09-29，20260923至20260929。\n"
+               "监督电话：0570-8012345，传真 0570-8012346，举报电话 0570-8012347。")
+    item = make_item(db, actor, today, title="三年行动计划（2026—2028年）", content=content)
+    assert [f.text for f in run(db, item).findings] == ["0570-8012347"]
+
+
 def test_masked_table_remnants_are_not_numbers(db, actor, today):
     content = f"序号\t姓名\t身份证号\t电话\n1\t张三\t{PID}\t13812345678"
     assert run(db, make_item(db, actor, today, content=content)).findings == []
