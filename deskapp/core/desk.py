@@ -102,7 +102,7 @@ def chain_check(db_file: Path) -> str | None:
     return f"编号 {broken.event_id} 的记录：{broken.reason}" if broken else None
 
 
-def backup_desk(db: Database, reason: str, to: Path | None = None) -> BackupInfo | None:
+def backup_desk(db: Database, reason: str, to: Path | None = None, prune: bool = True) -> BackupInfo | None:
     """A checked backup set of the desk (database and attachments), then the old ones pruned
     to 30 daily and 12 monthly (only in the desk's own ``backups/``). None for a database on
     a server, which its own tools back up. Call it before an import, a year close or a
@@ -110,7 +110,7 @@ def backup_desk(db: Database, reason: str, to: Path | None = None) -> BackupInfo
     if not db.is_sqlite or db.path is None:
         return None
     made = backups.make_backup(db, reason, to=to, chain_check=chain_check)
-    if to is None:
+    if to is None and prune:
         backups.prune(db.backups_dir)
     return made
 
@@ -134,7 +134,7 @@ def restore_desk(target: str | os.PathLike[str] | None, backup_db: Path) -> str:
     def back_up_current() -> None:
         current = open_store(path)  # the restore holds the lock: open without taking it
         try:
-            backup_desk(current, "before-restore")
+            backup_desk(current, "before-restore", prune=False)  # never prune the backup being restored
         finally:
             current.close()
 

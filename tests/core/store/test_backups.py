@@ -219,3 +219,15 @@ def test_two_backups_finished_in_the_same_second_keep_both(db, monkeypatch):
     second = make_backup(db, "manual", now=now)
     assert second.folder != first.folder and second.folder.name == "20261126-090000-2-manual"
     assert len(list_backups(db.backups_dir)) == 2 and second.problem == ""
+
+
+def test_the_backup_before_a_restore_never_prunes_the_backup_being_restored(db_path, actor, monkeypatch):
+    db = open_database(db_path)
+    old = make_backup(db, "daily", chain_check=chain_check, now=dt.datetime(2020, 1, 1, 8))
+    add_item(db, actor, "后来")
+    db.close()
+    # retention that would drop it at the next prune (as the 31st day would be dropped)
+    monkeypatch.setattr(backups, "to_keep", lambda found, today, daily, monthly:
+                        {b.db_file for b in found if b.made_at.date() >= today})
+    assert restore_desk(db_path, old.db_file) == ""
+    assert old.db_file.exists() and count_items(db_path) == 0
