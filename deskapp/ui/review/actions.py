@@ -142,6 +142,11 @@ class ReviewActions:
                 self.tab, f"《{detail.title}》{detail.privacy_badge}。公开后任何人都能看到这些号码，"
                           "一般应先遮盖（如 330102********123X）。仍要发布吗？"):
             return
+        open_ = self.tab.check.unconfirmed() if self.tab.check is not None else []
+        if open_ and not self.ctx.messages.confirm(
+                self.tab, f"《{detail.title}》的发布前检查还有{len(open_)}处未确认（{open_[0].describe()}），"
+                          "一般应先修改或逐条确认无误。仍要发布吗？"):
+            return
         entry = self.ask_publish(detail.title, detail.channels, detail.due_on)
         if entry is not None:
             self._done(self.tab.run(workflow.publish, self.ctx.actor, detail.id, detail.version,

@@ -9,6 +9,7 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtWidgets import QWidget
 
+from deskapp.core.privacy.check import CheckResult
 from deskapp.core.review.detail import ItemDetail
 from deskapp.core.review.queue import QueueRow
 from deskapp.ui.common.context import AppContext
@@ -17,6 +18,7 @@ from deskapp.ui.common.context import AppContext
 class ReviewHost(QWidget):
     ctx: AppContext
     detail: Optional[ItemDetail]
+    check: Optional[CheckResult]  # the 发布前检查 of the item in the pane
 
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Optional[Any]:
         """Call ``fn(session, *args)`` in one transaction; a DeskError becomes a message."""

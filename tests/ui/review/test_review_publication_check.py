@@ -10,8 +10,8 @@ from deskapp.core.audit.chain import Actor
 from deskapp.core.review import workflow
 from deskapp.core.store.models import AuditEvent, Item
 from deskapp.ui.review.pane import CONFIRM_LINK
-from tests.review_support import TODAY, make_item, make_staff
-from tests.ui.review.test_review_tab import make_tab
+from tests.review_support import PASSWORD, TODAY, make_item, make_staff
+from tests.ui.review.test_review_tab import Answers, make_tab
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen platform
 
@@ -50,3 +50,22 @@ def test_read_only_desk_shows_findings_without_confirm(qtbot, db, item_id):
     tab._link(f"{CONFIRM_LINK}all")
     with db.session() as s:
         assert s.scalars(select(AuditEvent).where(AuditEvent.action == "publication_check_confirm")).all() == []
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_publishing_with_unconfirmed_findings_asks_first(qtbot, db, actor, answer):
+    with db.session() as s:
+        staff = make_staff(s)
+        item = make_item(s, actor, staff, title="关于工作布署的通知")
+        workflow.submit(s, actor, item, None, today=TODAY)
+        for person in staff.chain:
+            workflow.approve(s, actor, item, None, person, PASSWORD, today=TODAY)
+    tab = make_tab(qtbot, db)
+    Answers(tab)
+    tab.ctx.messages.answer = answer
+    tab.select_items([item])
+    tab.ops.publish()
+    kind, text = tab.ctx.messages.shown[0][:2]
+    assert kind == "confirm" and "发布前检查还有1处未确认" in text and "布署" in text
+    with db.session() as s:
+        assert s.get(Item, item).status == ("published" if answer else "approved")
