@@ -13,10 +13,15 @@ In each digit run:
 
 - 身份证号: every 17-digit window with a province code and a real birth date is someone's ID,
   whatever the 18th character (a typo in the check digit still exposes 17 digits), even glued
-  to other digits (``9110105199003071239``); the old 15-digit form when it is a whole group.
-- 手机号: ``1[3-9]`` + 9 digits in any grouping (whole consecutive groups: 3-4-4, 4-4-3, …),
-  or anywhere in a run of at most 13 digits (``213812345678``, ``8613812345678``).
-- 银行卡号: 16–19 digits in whole groups passing the Luhn check.
+  to other digits (``9110105199003071239``). Across a tab or line break (at most two) the check
+  digit must be right as well: table cells of figures join into one run, and without it about
+  one window in 5 000 of such a table would read as an ID. The old 15-digit form when it is
+  whole groups on one line.
+- 手机号: ``1[3-9]`` + 9 digits in any grouping (whole consecutive groups: 3-4-4, 4-4-3, …,
+  at most two tabs or line breaks inside), or anywhere in a run of at most 13 digits
+  (``213812345678``, ``8613812345678``).
+- 银行卡号: 16–19 digits in whole groups of 3 or more on one line passing the Luhn check (two
+  cells of amounts pass it one time in ten).
 - 长号码: a run written as one number (no tab or line break in it) longer than 19 digits
   cannot be any single number: its middle is masked.
 
@@ -195,10 +200,28 @@ def _loose_inside(run: DigitRun, a: int, b: int) -> int:
     return bisect_right(run.loose, b - 1) - bisect_right(run.loose, a)
 
 
+def _check_char_after(text: str, run: DigitRun, d: str, w: int) -> str:
+    """The character that would be the check digit of the ID starting at run digit ``w``."""
+    if w + 17 < len(d):
+        return d[w + 17]
+    end = run.pos[w + 16] + 1
+    rest = [c for c in text[end:end + MAX_GAP + 1] if c not in ZERO_WIDTH]
+    while rest and rest[0] in SEPARATORS:
+        rest.pop(0)
+    return "X" if rest and rest[0] in "XxＸｘ" else ""
+
+
 def _ids(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
+    """Every 17-digit window that begins like an ID. Across a tab or line break (table cells
+    of figures join into one run) the check digit must be right too: a typo'd ID is caught
+    when written in one piece or with spaces, dots or dashes."""
     for w in range(len(d) - 16):
-        if plausible_id17(d[w:w + 17]) and _loose_inside(run, w, w + 17) <= MAX_LOOSE:
-            yield _finding(text, run, "id", w, min(w + 17, len(d) - 1), range(w + 6, w + 14))
+        if not plausible_id17(d[w:w + 17]):
+            continue
+        loose = _loose_inside(run, w, w + 18 if w + 17 < len(d) else w + 17)
+        if loose and (loose > MAX_LOOSE or id_check_char(d[w:w + 17]) != _check_char_after(text, run, d, w)):
+            continue
+        yield _finding(text, run, "id", w, min(w + 17, len(d) - 1), range(w + 6, w + 14))
 
 
 def _grouped(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
@@ -209,10 +232,12 @@ def _grouped(text: str, run: DigitRun, d: str) -> Iterator[Finding]:
             a, b = bounds[gi], bounds[gj]
             if b - a > LONGEST_NUMBER:
                 break
-            kind = classify(d[a:b]) if _loose_inside(run, a, b) <= MAX_LOOSE else None
-            if kind == "card" and (any(bounds[k + 1] - bounds[k] < 3 for k in range(gi, gj - 1))
-                                   or _loose_inside(run, a, b) > 1):
-                kind = None  # card groups are 4 (or 6) digits, on one line or two
+            loose = _loose_inside(run, a, b)
+            kind = classify(d[a:b]) if loose <= MAX_LOOSE else None
+            if kind == "card" and (any(bounds[k + 1] - bounds[k] < 3 for k in range(gi, gj - 1)) or loose):
+                kind = None  # card groups are 4 (or 6) digits on one line; two cells of amounts are not a card
+            if kind == "id" and (loose or d[a:a + 2] not in PROVINCES):
+                kind = None  # a 15-digit ID (any YYMMDD) over table cells: mostly other figures
             if kind is not None:
                 head, tail = _keep(kind, b - a)
                 yield _finding(text, run, kind, a, b - 1, range(a + head, b - tail))

@@ -46,6 +46,7 @@ def hidden(number: str) -> tuple[str, ...]:
 def written(draw: st.DrawFn) -> tuple[str, str]:
     """(the number, the number as typed/pasted: grouped, widened, glued, broken over lines)."""
     number = draw(st.one_of(ids, typo_ids, phones))
+    typo = len(number) == 18 and not privacy.is_id18(number)
     cuts = sorted(draw(st.sets(st.integers(1, len(number) - 1), max_size=4)))
     pieces = [number[a:b] for a, b in zip([0, *cuts], [*cuts, len(number)], strict=True)]
     out, loose = pieces[0], 0
@@ -54,8 +55,9 @@ def written(draw: st.DrawFn) -> tuple[str, str]:
         if any(c in "\t\r\n" for c in sep):
             loose += 1
             # A number cut by tabs or line breaks more than twice reads as table cells of small
-            # figures (masking.MAX_LOOSE): a statistics table must stay readable.
-            sep = sep if loose <= privacy.MAX_LOOSE else " "
+            # figures (masking.MAX_LOOSE), and so does a typo'd ID cut by one: a statistics
+            # table must stay readable.
+            sep = sep if loose <= privacy.MAX_LOOSE and not typo else " "
         out += sep + piece
     if draw(st.booleans()):  # full-width, as many IMEs type them
         out = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() and draw(st.booleans()) else c for c in out)
