@@ -29,6 +29,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from readme_section import replace_section  # noqa: E402
+
 from deskapp.core.audit.chain import Actor  # noqa: E402
 from deskapp.core.dashboard.board import dashboard  # noqa: E402
 from deskapp.core.desk import open_database  # noqa: E402
@@ -100,18 +102,9 @@ def table(f: dict[str, float]) -> str:
 
 
 def write(text: str, db_path: Path) -> None:
-    readme = HERE / "README.md"
-    body = readme.read_text("utf-8")
-    block = (f"{SECTION}\n\n{dt.date.today().isoformat()}, {db_path.name}: the demo generator's 100 000 items and "
-             f"10 000 requests; shared 2-core machine, Qt `offscreen`. "
-             f"Run: `.venv/bin/python bench/bench_annual.py --db DB --write`.\n\n{text}\n")
-    if SECTION in body:
-        start = body.index(SECTION)
-        end = body.find("\n## ", start + len(SECTION))
-        body = body[:start] + block + (body[end:] if end >= 0 else "")
-    else:
-        body = body.rstrip() + "\n\n" + block
-    readme.write_text(body, "utf-8")
+    replace_section(SECTION, f"{dt.date.today().isoformat()}, {db_path.name}: the demo generator's 100 000 items "
+                    f"and 10 000 requests; shared 2-core machine, Qt `offscreen`. "
+                    f"Run: `.venv/bin/python bench/bench_annual.py --db DB --write`.\n\n{text}")
 
 
 def main() -> int:

@@ -30,6 +30,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from readme_section import replace_section  # noqa: E402
+
 from deskapp.core.audit.chain import Actor  # noqa: E402
 from deskapp.core.desk import open_database  # noqa: E402
 from deskapp.core.requests import deadlines, records  # noqa: E402
@@ -131,18 +133,10 @@ def table(f: dict[str, float]) -> str:
 
 
 def write(text: str, figures: dict[str, float], items_db: Path) -> None:
-    readme = HERE / "README.md"
-    body = readme.read_text("utf-8")
-    block = (f"{SECTION}\n\n{dt.date.today().isoformat()}, {items_db.name}: the demo generator's 100 000 items and "
-             f"{int(figures['requests'])} requests; shared 2-core machine, Qt `offscreen`. "
-             f"Run: `.venv/bin/python bench/bench_requests.py --db DB --write`.\n\n{text}\n")
-    if SECTION in body:
-        start = body.index(SECTION)
-        end = body.find("\n## ", start + len(SECTION))
-        body = body[:start] + block + (body[end:] if end >= 0 else "")
-    else:
-        body = body.rstrip() + "\n\n" + block
-    readme.write_text(body, "utf-8")
+    replace_section(SECTION, f"{dt.date.today().isoformat()}, {items_db.name}: the demo generator's 100 000 items "
+                    f"and {int(figures['requests'])} requests (registered through the core where the demo had "
+                    "fewer); shared 2-core machine, Qt `offscreen`. "
+                    f"Run: `.venv/bin/python bench/bench_requests.py --db DB --write`.\n\n{text}")
 
 
 def main() -> int:

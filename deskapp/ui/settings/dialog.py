@@ -23,7 +23,7 @@ from deskapp.core.register import org
 from deskapp.core.store import settings
 from deskapp.core.store.vocab import NOTICE_DAY_KINDS
 from deskapp.ui.common.context import AppContext
-from deskapp.ui.common.form_kit import FieldErrors, busy, hint_label, run_action, save_shortcut
+from deskapp.ui.common.form_kit import FieldErrors, busy, hint_label, run_action, save_shortcut, spin_box
 from deskapp.ui.settings.org_pages import DepartmentsPage, PeoplePage
 
 EXAMPLE_SERIAL = 123
@@ -36,14 +36,6 @@ TEXT_FIELDS = [  # key, label, placeholder
     ("fax", "传真", ""),
     ("email", "电子邮箱", "如 gkb@example.gov.cn"),
 ]
-
-
-def _spin(low: int, high: int, suffix: str) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setSuffix(suffix)
-    spin.setMinimumWidth(110)
-    return spin
 
 
 class OrgPage(QWidget):
@@ -69,7 +61,7 @@ class OrgPage(QWidget):
 
     def _add_index_rows(self, form: QFormLayout, prefix: QLineEdit) -> None:
         self.errors.add_row(form, "索引号前缀", "index_prefix", prefix)
-        self.serial_width = _spin(3, 8, " 位")
+        self.serial_width = spin_box(3, 8, " 位")
         self.example = QLabel()
         self.example.setStyleSheet("color: #1a5fb4;")
         self.errors.add_row(form, "流水号位数", "serial_width", self.serial_width, self.example)
@@ -77,17 +69,17 @@ class OrgPage(QWidget):
         self.serial_width.valueChanged.connect(self._update_example)
 
     def _add_default_rows(self, form: QFormLayout) -> None:
-        self.notice_days = _spin(1, 90, " 天")
+        self.notice_days = spin_box(1, 90, " 天")
         self.notice_day_kind = QComboBox()
         for code, text in NOTICE_DAY_KINDS.items():
             self.notice_day_kind.addItem(text, code)
         self.errors.add_row(form, "默认公示期", "notice_days", self.notice_days, self.notice_day_kind)
         self.errors.widgets["notice_day_kind"] = self.notice_day_kind
         self.errors.labels["notice_day_kind"] = self.errors.labels["notice_days"]
-        self.default_time_limit = _spin(1, 60, " 个工作日")
+        self.default_time_limit = spin_box(1, 60, " 个工作日")
         self.errors.add_row(form, "默认公开时限", "default_time_limit", self.default_time_limit,
                             hint_label("目录条目未定时限时使用", wrap=False))
-        self.due_soon = _spin(0, 15, " 个工作日")
+        self.due_soon = spin_box(0, 15, " 个工作日")
         self.errors.add_row(form, "即将到期提醒", "due_soon_workdays", self.due_soon,
                             hint_label("到期前这么多个工作日内标为“即将到期”", wrap=False))
         self.annual_report_due = QLineEdit()

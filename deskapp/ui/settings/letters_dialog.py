@@ -35,19 +35,11 @@ from deskapp.core.requests import records
 from deskapp.core.requests import wording as wd
 from deskapp.core.store import settings
 from deskapp.ui.common.context import AppContext
-from deskapp.ui.common.form_kit import ERROR_COLOR, ErrorLabel, FieldErrors, hint_label, save_shortcut
+from deskapp.ui.common.form_kit import ERROR_COLOR, ErrorLabel, FieldErrors, hint_label, save_shortcut, spin_box
 from deskapp.ui.common.pdf_preview import PreviewDialog
 from deskapp.ui.settings import letters_support as sup
 
 EDITED_MARK = "（已修改）"
-
-
-def _spin(suffix: str) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(1, 60)
-    spin.setSuffix(suffix)
-    spin.setMinimumWidth(130)
-    return spin
 
 
 class RequestPage(QWidget):
@@ -65,10 +57,10 @@ class RequestPage(QWidget):
         self.example.setStyleSheet("color: #1a5fb4;")
         self.errors.add_row(form, "申请编号前缀", "request_prefix", self.prefix, self.example)
         self.prefix.textChanged.connect(self._update_example)
-        self.supplement_days = _spin(" 个工作日")
+        self.supplement_days = spin_box(1, 60, " 个工作日", 130)
         self.errors.add_row(form, "补正期限", "supplement_days", self.supplement_days,
                             hint_label("补正告知书给申请人的补正期限（第三十条）", wrap=False))
-        self.fee_payment_days = _spin(" 个工作日")
+        self.fee_payment_days = spin_box(1, 60, " 个工作日", 130)
         self.errors.add_row(form, "缴费期限", "fee_payment_days", self.fee_payment_days,
                             hint_label("收费通知后缴纳信息处理费的期限", wrap=False))
         self.review_body = QLineEdit()
