@@ -86,7 +86,7 @@ def test_restore_refused_while_the_desk_is_open_one_chinese_line(db_path, actor,
 
 def test_first_write_of_the_day_and_every_import_back_up(db_path, actor, tmp_path, capsys):
     add_items(db_path, actor, 1)
-    backups_dir = db_path.parent / "backups"
+    backups_dir = db_path.parent / "backups" / db_path.stem
     assert list_backups(backups_dir) == []
     assert cli.main(["items", "--db", str(db_path)]) == 0
     assert [b.reason for b in list_backups(backups_dir)] == ["daily"]
@@ -144,14 +144,14 @@ def big_desk(db_path, actor) -> Path:
 def test_killed_mid_backup_the_desk_is_whole_and_no_half_set_is_listed(big_desk, kill_after):
     _kill_after(BACKER, [str(big_desk)], kill_after)
     assert integrity_ok(big_desk) and count_items(big_desk) == 300
-    for b in list_backups(big_desk.parent / "backups"):
+    for b in list_backups(big_desk.parent / "backups" / big_desk.stem):
         assert verify_backup(b.db_file) == "", b.db_file  # every listed set is whole
     db = open_database(big_desk)
     try:
         assert backup_desk(db, "manual").problem == ""  # and the next backup works, tidying up
     finally:
         db.close()
-    assert not list((big_desk.parent / "backups").glob(f"*{PART}"))
+    assert not list((big_desk.parent / "backups" / big_desk.stem).glob(f"*{PART}"))
 
 
 @pytest.mark.parametrize("kill_after", [0.5, 1.0, 1.5, 2.2, 3.0])

@@ -155,7 +155,9 @@ class Database:
 
     @property
     def backups_dir(self) -> Path:
-        return self.data_dir / "backups"
+        """``backups/<database name>/``: several desks kept in one folder each list and prune
+        only their own backups."""
+        return self.data_dir / "backups" / (self.path.stem if self.path is not None else "desk")
 
     def backup(self, reason: str) -> Path:
         """A dated copy in ``backups/`` (e.g. before a schema upgrade)."""

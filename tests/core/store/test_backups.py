@@ -115,7 +115,7 @@ def test_prune_removes_sets_and_half_made_ones(db, actor):
 
 def test_daily_backup_once_a_day_and_not_for_a_reader(db_path, actor):
     open_database(db_path, backup_daily=True).close()  # just made: nothing to back up yet
-    assert list_backups(db_path.parent / "backups") == []
+    assert list_backups(db_path.parent / "backups" / db_path.stem) == []
     db = open_database(db_path, backup_daily=True)
     try:
         assert len(list_backups(db.backups_dir)) == 1
@@ -125,7 +125,7 @@ def test_daily_backup_once_a_day_and_not_for_a_reader(db_path, actor):
         db.close()
     reader = open_database(db_path, read_only=True, backup_daily=True)
     reader.close()
-    assert len(list_backups(db_path.parent / "backups")) == 2
+    assert len(list_backups(db_path.parent / "backups" / db_path.stem)) == 2
 
 
 def test_restore_backs_up_swaps_and_verifies(db_path, actor, tmp_path):
@@ -231,3 +231,20 @@ def test_the_backup_before_a_restore_never_prunes_the_backup_being_restored(db_p
                         {b.db_file for b in found if b.made_at.date() >= today})
     assert restore_desk(db_path, old.db_file) == ""
     assert old.db_file.exists() and count_items(db_path) == 0
+
+
+def test_two_desks_in_one_folder_keep_their_backups_apart(data_dir):
+    """A backup folder shared by two databases would let one desk's pruning remove the
+    other's backups: each database has its own ``backups/<name>/``."""
+    from deskapp.core.desk import backup_desk, open_database
+
+    first, second = open_database(data_dir / "街道.db"), open_database(data_dir / "社区.db")
+    try:
+        backup_desk(first, "manual")
+        backup_desk(second, "manual")
+        assert first.backups_dir != second.backups_dir
+        assert [b.reason for b in list_backups(first.backups_dir)] == ["manual"]
+        assert [b.reason for b in list_backups(second.backups_dir)] == ["manual"]
+    finally:
+        first.close()
+        second.close()

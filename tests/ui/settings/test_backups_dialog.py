@@ -120,5 +120,5 @@ def test_restore_from_the_window_closes_it_restores_and_says_so(desk, db_path, a
     assert run_app(str(db_path), messages) == 0
     assert messages.shown[-1] == ("info", "已恢复备份并校验通过；恢复前的台账已备份在 backups 文件夹。请重新打开台账。")
     assert count_items(db_path) == 1
-    reasons = [b.reason for b in list_backups(db_path.parent / "backups")]
+    reasons = [b.reason for b in list_backups(db_path.parent / "backups" / db_path.stem)]
     assert sorted(reasons) == ["before-restore", "manual"]  # today had a backup: no daily one
