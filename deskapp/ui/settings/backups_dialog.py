@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.desk import backup_desk
-from deskapp.core.errors import DeskError
 from deskapp.core.store.backups import BackupInfo, list_backups
 from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.worker import Job, run_job
 
 COLUMNS = ["备份时间", "原因", "大小", "校验结果", "位置"]
 
@@ -45,6 +44,7 @@ class BackupsDialog(QDialog):
         self.ctx = ctx
         self.on_restore = on_restore
         self.backups: list[BackupInfo] = []
+        self.job: Optional[Job] = None
         self.setWindowTitle("备份与恢复")
         self.resize(820, 420)
         layout = QVBoxLayout(self)
@@ -99,20 +99,26 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(chosen is not None and not self.ctx.read_only)
         self.restore_button.setToolTip("只读方式打开时不能恢复。" if self.ctx.read_only else "")
 
-    def back_up_now(self) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            made = backup_desk(self.ctx.db, "manual")
-        except DeskError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            self.ctx.messages.warn(self, exc.message)
-            return
-        QGuiApplication.restoreOverrideCursor()
+    def back_up_now(self) -> Job:
+        """立即备份 in a worker thread (the copy and its checks take seconds on a big desk),
+        with a progress dialog; the list and a message follow when it is done."""
+        self.backup_button.setEnabled(False)
+        self.job = run_job(self.ctx, self, "正在备份并校验", backup_desk, self.ctx.db, "manual",
+                           on_done=self._backed_up, cancellable=False)
+        self.job.finished.connect(lambda: self.backup_button.setEnabled(True))
+        return self.job
+
+    def _backed_up(self, made: Optional[BackupInfo]) -> None:
         self.refresh()
         if made is not None and made.problem:
             self.ctx.messages.warn(self, f"已备份，但校验发现问题：{made.problem}；请报告维护人员。")
         elif made is not None:
             self.ctx.messages.info(self, f"已备份到“{made.folder or made.db_file}”，校验通过。")
+
+    def done(self, result: int) -> None:
+        if self.job is not None:  # a backup under way finishes before the dialog goes
+            self.job.wait()
+        super().done(result)
 
     def restore_selected(self) -> None:
         chosen = self.selected()

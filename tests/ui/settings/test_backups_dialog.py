@@ -51,7 +51,10 @@ def test_back_up_now_lists_the_backup_checked(qtbot, desk):
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0 and not dialog.restore_button.isEnabled()
     dialog.backup_button.click()
+    assert dialog.job is not None and not dialog.backup_button.isEnabled()  # runs off the GUI thread
+    qtbot.waitUntil(lambda: bool(messages.shown), timeout=30_000)
     assert messages.shown[-1][0] == "info" and "校验通过" in messages.shown[-1][1]
+    assert dialog.backup_button.isEnabled()
     assert dialog.table.rowCount() == 1
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert row[1] == "手动" and row[3] == "校验通过" and row[2].endswith("KB")
