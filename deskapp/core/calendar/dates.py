@@ -45,3 +45,8 @@ def from_excel_serial(serial: float) -> Optional[dt.date]:
 def chinese_date(day: dt.date) -> str:
     """成文日期 style: Arabic numerals, full year, no leading zeros — 2026年9月3日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def iso_or_none(day: Optional[dt.date]) -> Optional[str]:
+    """A date as ISO text for JSON (cli.md: ``YYYY-MM-DD`` or null)."""
+    return day.isoformat() if day else None

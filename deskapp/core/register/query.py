@@ -14,6 +14,7 @@ from typing import Any, Optional, Protocol, Sequence
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from deskapp.core.calendar.dates import iso_or_none
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.privacy import masking as privacy
 from deskapp.core.store import settings
@@ -311,17 +312,14 @@ class ItemRow:
         return ATTRIBUTES.get(self.attribute, self.attribute)
 
     def as_json(self) -> dict[str, Any]:
-        def iso(d: Optional[dt.date]) -> Optional[str]:
-            return d.isoformat() if d else None
-
         return {
             "id": self.id, "index_no": self.index_no, "title": self.title, "doc_no": self.doc_no,
             "kind": self.kind, "category": self.category, "department": self.department,
-            "attribute": self.attribute, "status": self.status, "formed_on": iso(self.formed_on),
-            "changed_on": iso(self.changed_on), "due_on": iso(self.due_on),
+            "attribute": self.attribute, "status": self.status, "formed_on": iso_or_none(self.formed_on),
+            "changed_on": iso_or_none(self.changed_on), "due_on": iso_or_none(self.due_on),
             "due_provisional": self.due_provisional, "overdue": self.overdue,
-            "due_soon": self.due_soon, "published_on": iso(self.published_on),
-            "notice_start": iso(self.notice_start), "notice_end": iso(self.notice_end),
-            "posted_on": iso(self.posted_on), "removed_on": iso(self.removed_on),
+            "due_soon": self.due_soon, "published_on": iso_or_none(self.published_on),
+            "notice_start": iso_or_none(self.notice_start), "notice_end": iso_or_none(self.notice_end),
+            "posted_on": iso_or_none(self.posted_on), "removed_on": iso_or_none(self.removed_on),
             "channels": list(self.channels),
         }

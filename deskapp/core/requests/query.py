@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.calendar.dates import iso_or_none
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.privacy import masking
 from deskapp.core.register.query import due_soon_limit
@@ -101,16 +102,13 @@ class RequestRow:
         return APPLICANT_TYPES.get(self.applicant_type, self.applicant_type)
 
     def as_json(self) -> dict[str, Any]:
-        def iso(d: Optional[dt.date]) -> Optional[str]:
-            return d.isoformat() if d else None
-
         return {
             "id": self.id, "number": self.number, "applicant": self.applicant,
             "applicant_type": self.applicant_type, "channel": self.channel,
-            "received_on": iso(self.received_on), "department": self.department, "step": self.step,
-            "due_on": iso(self.due_on), "due_provisional": self.due_provisional,
+            "received_on": iso_or_none(self.received_on), "department": self.department, "step": self.step,
+            "due_on": iso_or_none(self.due_on), "due_provisional": self.due_provisional,
             "days_left": self.days_left, "overdue": self.overdue, "due_soon": self.due_soon,
-            "outcome": self.outcome, "reply_on": iso(self.reply_on),
+            "outcome": self.outcome, "reply_on": iso_or_none(self.reply_on),
             "carried_over_from_year": self.carried_over_from_year,
         }
 

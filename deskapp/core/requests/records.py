@@ -268,6 +268,21 @@ def _not_future(field: str, day: Optional[dt.date], today: dt.date, label: str) 
     return day
 
 
+def _check_answer(req: InfoRequest, field: str, on: dt.date, today: Optional[dt.date], what: str, label: str,
+                  earlier_field: str, earlier_label: str, missing: str) -> None:
+    """The answer to an earlier step (a supplement to its 补正 notice, a payment to its fee
+    notice): not in the future, only after that step, only once, not dated before it."""
+    _not_future(field, on, today or dt.date.today(), label)
+    earlier: Optional[dt.date] = getattr(req, earlier_field)
+    if earlier is None:
+        _refuse(field, missing)
+    assert earlier is not None
+    if getattr(req, field) is not None:
+        _refuse(field, f"已登记过{what}。")
+    if on < earlier:
+        _refuse(field, f"{label}不能早于{earlier_label}。")
+
+
 def _flush(session: Session) -> None:
     try:
         session.flush()
@@ -379,16 +394,9 @@ def notify_supplement(session: Session, actor: Actor, request_id: int, expected_
 def receive_supplement(session: Session, actor: Actor, request_id: int, expected_version: int,
                        on: dt.date, today: Optional[dt.date] = None) -> InfoRequest:
     """The supplement arrived: the 20 working days restart from ``on``."""
-    today = today or dt.date.today()
     req = _open_for_step(session, request_id, expected_version)
-    _not_future("supplement_received_on", on, today, "收到补正材料的日期")
-    if req.supplement_notice_on is None:
-        _refuse("supplement_received_on", "尚未发出补正告知，不能登记收到补正材料。")
-    assert req.supplement_notice_on is not None
-    if req.supplement_received_on is not None:
-        _refuse("supplement_received_on", "已登记过收到补正材料。")
-    if on < req.supplement_notice_on:
-        _refuse("supplement_received_on", "收到补正材料的日期不能早于补正告知日期。")
+    _check_answer(req, "supplement_received_on", on, today, "收到补正材料", "收到补正材料的日期",
+                  "supplement_notice_on", "补正告知日期", "尚未发出补正告知，不能登记收到补正材料。")
     before = audit.snapshot(req, AUDITED)
     req.supplement_received_on = on
     return _finish(session, actor, req, before, "supplement_received", on, "收到补正材料，答复期限重新起算")
@@ -492,16 +500,9 @@ def notify_fee(session: Session, actor: Actor, request_id: int, expected_version
 
 def record_fee_paid(session: Session, actor: Actor, request_id: int, expected_version: int, on: dt.date,
                     today: Optional[dt.date] = None) -> InfoRequest:
-    today = today or dt.date.today()
     req = _open_for_step(session, request_id, expected_version)
-    _not_future("fee_paid_on", on, today, "缴费日期")
-    if req.fee_notice_on is None:
-        _refuse("fee_paid_on", "尚未发出收费通知，不能登记缴费。")
-    assert req.fee_notice_on is not None
-    if req.fee_paid_on is not None:
-        _refuse("fee_paid_on", "已登记过缴费。")
-    if on < req.fee_notice_on:
-        _refuse("fee_paid_on", "缴费日期不能早于收费通知日期。")
+    _check_answer(req, "fee_paid_on", on, today, "缴费", "缴费日期",
+                  "fee_notice_on", "收费通知日期", "尚未发出收费通知，不能登记缴费。")
     before = audit.snapshot(req, AUDITED)
     req.fee_paid_on = on
     return _finish(session, actor, req, before, "fee_paid", on, "申请人已缴纳信息处理费")

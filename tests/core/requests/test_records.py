@@ -150,3 +150,30 @@ def test_a_holiday_change_recomputes_open_requests_only(db, actor) -> None:
     with db.session() as s:
         assert deadlines.restore_holiday_year(s, actor, 2026)[1] == 1
         assert s.get(InfoRequest, open_id).due_on == before_open  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("step, answer, field", [
+    (lambda s, a, rid, v: records.notify_supplement(s, a, rid, v, D(2026, 9, 2), "写明年份", today=TODAY),
+     lambda s, a, rid, v, on: records.receive_supplement(s, a, rid, v, on, today=TODAY), "supplement_received_on"),
+    (lambda s, a, rid, v: records.notify_fee(s, a, rid, v, 1250, D(2026, 9, 2), today=TODAY),
+     lambda s, a, rid, v, on: records.record_fee_paid(s, a, rid, v, on, today=TODAY), "fee_paid_on"),
+])
+def test_an_answer_to_an_earlier_step_comes_after_it_and_only_once(db, actor, step, answer, field) -> None:
+    """A supplement answers its 补正 notice, a payment its fee notice: neither before the notice
+    was sent, nor dated before it, nor recorded twice; a refusal changes nothing."""
+    rid, version = new_request(db, actor, TODAY, received_on=D(2026, 9, 1))
+
+    def refused(on: dt.date, message: str) -> None:
+        with pytest.raises(ValidationError) as err, db.session() as s:
+            answer(s, actor, rid, records.get_request(s, rid).version, on)
+        assert message in err.value.fields[field]
+
+    refused(D(2026, 9, 3), "尚未发出")
+    with db.session() as s:
+        step(s, actor, rid, version)
+    refused(D(2026, 9, 1), "不能早于")
+    with db.session() as s:
+        answer(s, actor, rid, records.get_request(s, rid).version, D(2026, 9, 4))
+    refused(D(2026, 9, 5), "已登记过")
+    with db.session() as s:
+        assert getattr(records.get_request(s, rid), field) == D(2026, 9, 4)
