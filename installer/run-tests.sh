@@ -4,8 +4,10 @@
 # mypy (types) and lint-imports (the layer and feature contracts in pyproject.toml).
 set -euo pipefail
 # poppler-utils: tests render PDFs to check them as a reader would see them;
-# libreoffice-writer: a test opens the annual report's .docx in LibreOffice, as WPS users' peers do.
-export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer"
+# libreoffice-writer: a test opens the annual report's .docx in LibreOffice, as WPS users' peers do;
+# postgresql, postgresql-contrib (pg_trgm): the tests start a private throwaway server from these
+# binaries (tests/postgres_support.py), never the system cluster.
+export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib"
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen

@@ -18,8 +18,9 @@ from deskapp.core.audit.chain import Actor  # noqa: E402
 from deskapp.core.desk import open_database  # noqa: E402
 from deskapp.core.store.db import Database  # noqa: E402
 
-# The Excel fixtures (built_db, built_template) for every test module that asks for them by name.
-pytest_plugins = ["tests.f_excel_data"]
+# The Excel fixtures (built_db, built_template) for every test module that asks for them by name;
+# the throwaway PostgreSQL server (pg_server, pg_url, pg_seeded_url) and `db` on both backends.
+pytest_plugins = ["tests.f_excel_data", "tests.postgres_support"]
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -48,8 +49,10 @@ def db_path(data_dir: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Database:
-    database = open_database(db_path)
+def db(db_target: str) -> Database:
+    """The desk's database: SQLite at ``db_path``; in the folders tests/postgres_support.py
+    names, also (a second run, id ``[postgresql]``) a fresh seeded database on the test server."""
+    database = open_database(db_target)
     yield database
     database.close()
 
