@@ -6,7 +6,9 @@ never by matching message text.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+from typing import Any, Optional
 
 
 class DeskError(Exception):
@@ -26,8 +28,22 @@ class ValidationError(DeskError):
 
 
 class ConcurrentEditError(DeskError):
-    def __init__(self) -> None:
-        super().__init__("此记录已被他人修改，请关闭后重新打开再编辑。")
+    """Someone saved the record after this user opened it (its version moved on).
+
+    Carries what the second saver needs to decide: who saved last and when (from the audit
+    log, local time), the stored version number and the stored fields (plain values, keyed
+    like the form's fields). All empty when only the version mismatch is known."""
+
+    def __init__(self, changed_by: str = "", changed_at: Optional[dt.datetime] = None,
+                 stored_version: Optional[int] = None,
+                 stored: Optional[dict[str, Any]] = None) -> None:
+        self.changed_by, self.changed_at = changed_by, changed_at
+        self.stored_version, self.stored = stored_version, dict(stored or {})
+        if changed_by and changed_at is not None:
+            super().__init__(f"此记录已被“{changed_by}”于{changed_at:%Y-%m-%d %H:%M}修改并保存，"
+                             "请对照对方的版本决定保留哪一份。")
+        else:
+            super().__init__("此记录已被他人修改，请关闭后重新打开再编辑。")
 
 
 class NotFoundError(DeskError):

@@ -25,6 +25,9 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, Oper
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.errors import DatabaseOpenError, DiskFullError
+from deskapp.core.store import writer
+from deskapp.core.store.changes import watch as watch_changes
+from deskapp.core.store.credentials import server_connect_args
 from deskapp.core.store.filelock import DeskLock
 from deskapp.core.store.location import is_url as is_url
 from deskapp.core.store.location import resolve_target as resolve_target
@@ -107,8 +110,11 @@ def make_engine(target: str, read_only: bool = False) -> Engine:
     DiskFullError naming the data folder (or the server)."""
     path = _sqlite_path(target)
     if path is None:
-        engine = create_engine(target, pool_pre_ping=True, hide_parameters=True)
+        # The server's password is kept apart from the address (core.store.credentials).
+        engine = create_engine(target, pool_pre_ping=True, hide_parameters=True,
+                               connect_args=server_connect_args(target))
         event.listen(engine, "handle_error", _disk_full_handler(_shown_url(target)))
+        writer.install(engine)  # one writer at a time, as on SQLite (see core.store.writer)
         return engine
     if read_only:
         uri = f"file:{path.as_posix()}?mode=ro"
@@ -138,6 +144,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        watch_changes(self.engine)  # every commit that writes bumps the change feed
 
     @property
     def is_sqlite(self) -> bool:
@@ -428,9 +435,12 @@ def claim_write_lock(session: Session) -> None:
     instead of taking the same number. SQLite takes its write lock at the first write, so
     an UPDATE that changes nothing is enough (pysqlite begins the transaction just before
     it, so the snapshot read afterwards is current). Other servers: the unique index and
-    the caller's conflict message are the guard."""
+    the caller's conflict message are the guard. PostgreSQL: the writer's advisory lock
+    (:mod:`deskapp.core.store.writer`), held until the transaction ends."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE setting SET key = key WHERE 0"))
+    elif session.get_bind().dialect.name == "postgresql":
+        writer.claim(session)
 
 
 # --- search: the only place that knows FTS5 ----------------------------------------------
