@@ -1,4 +1,6 @@
-"""A rotating log file in the user's data folder (deskapp.log, 5 × 1 MB)."""
+"""A rotating log file in the user's data folder (deskapp.log, 5 × 1 MB); every line,
+tracebacks included, passes through :func:`~deskapp.core.store.credentials.mask_secrets` so
+no database password reaches it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,15 @@ from pathlib import Path
 
 LOG_NAME = "deskapp.log"
 _configured = False
+
+
+class MaskingFormatter(logging.Formatter):
+    """The usual line, with URL passwords and known server passwords replaced by ******."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from deskapp.core.store.credentials import mask_secrets
+
+        return mask_secrets(super().format(record))
 
 
 def log_dir() -> Path:
@@ -29,9 +40,11 @@ def setup_logging(console: bool = True, level: int = logging.INFO) -> Path:
     root = logging.getLogger()
     root.setLevel(level)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     if console:
-        root.addHandler(logging.StreamHandler())
+        stream = logging.StreamHandler()
+        stream.setFormatter(MaskingFormatter())
+        root.addHandler(stream)
     _configured = True
     return path

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from deskapp import APP_NAME, __version__
 from deskapp.core.errors import DeskError, DiskFullError, is_disk_full
+from deskapp.core.store.credentials import mask_secrets
 from deskapp.logs import log_file
 from deskapp.ui.common.messages import Messages
 
@@ -46,11 +47,12 @@ ExcInfo = tuple[type[BaseException], BaseException, Optional[TracebackType]]
 
 
 def format_details(exc: BaseException) -> str:
-    """What a maintainer needs: versions and the full traceback (no user data beyond it)."""
+    """What a maintainer needs: versions and the full traceback (no user data beyond it; a
+    database password in a URL or one the desk has handled is masked)."""
     lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
     head = (f"{APP_NAME} {__version__}；Python {platform.python_version()}；"
             f"{platform.platform()}\n\n")
-    return head + "".join(lines)
+    return mask_secrets(head + "".join(lines))
 
 
 class CrashDialog(QDialog):
