@@ -34,6 +34,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("DESKAPP_DB", raising=False)
+    # No test reads or writes the developer's real keyring: server passwords go to the 0600
+    # file in the isolated settings folder (tests that want a keyring pass their own).
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 @pytest.fixture
