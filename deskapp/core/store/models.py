@@ -11,6 +11,7 @@ from typing import Any, Optional, cast
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -589,3 +590,20 @@ class AnnualReportRecord(Base):
 
 __all__ += ["AnnualReportRecord"]
 # === end of annual report =========================================================================
+
+
+# === Change feed (issue 13) ======================================================================
+# Desks sharing one database poll these rows to see each other's changes (core/store/changes).
+
+
+class ChangeFeed(Base):
+    """How many committed transactions have written data of one kind (items, requests, …)."""
+
+    __tablename__ = "change_feed"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    serial: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+
+__all__ += ["ChangeFeed"]
+# === end of change feed ===========================================================================
