@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help="数据库文件或地址（默认：环境变量 DESKAPP_DB，或用户数据目录）")
+    parser.add_argument("--self-check", action="store_true",
+                        help="自检：导入全部模块、在临时文件夹建库并生成 PDF 和 Excel、打开主窗口后退出（0 为正常）")
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -115,6 +117,11 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_check:  # the installers' test of an installed desk (commands/self_check.py)
+        from deskapp.commands.self_check import self_check
+        from deskapp.ui.self_check import open_main_window
+
+        return self_check(build_parser, open_main_window)
     if args.command is None:
         from deskapp.ui.app import run_app
 
