@@ -11,7 +11,7 @@ import logging
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generator
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError
@@ -22,6 +22,7 @@ from deskapp.core.calendar.workdays import prefill_from_package
 from deskapp.core.errors import DeskError
 from deskapp.core.store import backups
 from deskapp.core.store.backups import BackupInfo
+from deskapp.core.store.copy import CopyReport, Progress, ProgressCallback, copy_database, copy_steps
 from deskapp.core.store.db import Database, is_url, make_engine, open_store, register_sidecar, resolve_target
 from deskapp.core.store.models import CatalogueEntry
 
@@ -100,6 +101,28 @@ def chain_check(db_file: Path) -> str | None:
     finally:
         engine.dispose()
     return f"编号 {broken.event_id} 的记录：{broken.reason}" if broken else None
+
+
+def copied_chain_check(session: Session) -> str | None:
+    """The audit chain of a desk just filled by ``db copy``: a SQLite copy first gets its
+    outside anchor from the head it was copied with (a server keeps none). None when whole."""
+    path = audit.database_file(session)
+    if path is not None:
+        audit.anchor_database_file(path)
+    broken = audit.verify_chain(session)
+    return f"编号 {broken.event_id} 的记录：{broken.reason}" if broken else None
+
+
+def copy_desk_steps(source: Database, target: str, force: bool = False) -> Generator[Progress, None, CopyReport]:
+    """The whole desk copied to ``target`` (see :mod:`deskapp.core.store.copy`), the audit
+    chain checked there; a generator of progress for the window's worker."""
+    return (yield from copy_steps(source, target, force=force, verify=copied_chain_check))
+
+
+def copy_desk(source: str | Database, target: str, force: bool = False,
+              progress: ProgressCallback | None = None) -> CopyReport:
+    """``deskapp db copy``: :func:`copy_desk_steps` run to the end."""
+    return copy_database(source, target, force=force, verify=copied_chain_check, progress=progress)
 
 
 def backup_desk(db: Database, reason: str, to: Path | None = None, prune: bool = True) -> BackupInfo | None:
