@@ -6,8 +6,9 @@ set -euo pipefail
 # poppler-utils: tests render PDFs to check them as a reader would see them;
 # libreoffice-writer: a test opens the annual report's .docx in LibreOffice, as WPS users' peers do;
 # postgresql, postgresql-contrib (pg_trgm): the tests start a private throwaway server from these
-# binaries (tests/postgres_support.py), never the system cluster.
-export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib"
+# binaries (tests/postgres_support.py), never the system cluster;
+# nsis: tests/installer/test_nsis.py compiles the Windows installer script with makensis.
+export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib nsis"
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
