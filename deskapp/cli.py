@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "deskapp.commands.requests",
     "deskapp.commands.report",
     "deskapp.commands.backup",
+    "deskapp.commands.db",
 ]
 
 log = logging.getLogger(__name__)
