@@ -67,6 +67,15 @@ class DiskFullError(DeskError):
         super().__init__(f"磁盘空间不足：“{where}”所在的磁盘已满，{what}；请清理磁盘空间后重试。")
 
 
+class ConnectionLostError(DeskError):
+    """The database server stopped answering after the desk had reached it (network cut,
+    server restarted): nothing of the operation was kept, and the desk reconnects by itself."""
+
+    def __init__(self, where: object, what: str = "本次操作未保存"):
+        self.where = where
+        super().__init__(f"与服务器“{where}”的连接已断开，{what}；请等连接恢复（窗口上方的提示消失）后重试。")
+
+
 DISK_FULL_ERRNOS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if e is not None)
 
 

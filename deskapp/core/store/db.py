@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from deskapp.core.errors import DatabaseOpenError, DiskFullError
+from deskapp.core.errors import ConnectionLostError, DatabaseOpenError, DiskFullError
 from deskapp.core.store import writer
 from deskapp.core.store.changes import watch as watch_changes
 from deskapp.core.store.credentials import server_connect_args
@@ -104,6 +104,26 @@ def _disk_full_handler(where: object) -> Callable[[ExceptionContext], None]:
     return handle
 
 
+def _report_lost_connection(engine: Engine, where: str) -> None:
+    """Once the desk has reached its server, a server that stops answering is the network's
+    or the server's doing, not a bug: ConnectionLostError (one Chinese sentence; the form
+    being saved stays open). Before that, opening gives its own message (_server_engine)."""
+    reached: list[bool] = []
+
+    def connected(*_args: object) -> None:
+        reached[:] = [True]
+
+    def handle(context: ExceptionContext) -> None:
+        refused = getattr(context.dialect.loaded_dbapi, "OperationalError", ()) if context.dialect else ()
+        lost = context.is_disconnect or (context.connection is None and refused != () and
+                                         isinstance(context.original_exception, refused))
+        if reached and lost:
+            raise ConnectionLostError(where) from context.sqlalchemy_exception
+
+    event.listen(engine, "connect", connected)
+    event.listen(engine, "handle_error", handle)
+
+
 def make_engine(target: str, read_only: bool = False) -> Engine:
     """An engine that never puts bound parameters (whole item rows, and so personal data)
     into an exception's text, which the crash log would keep; a full disk raises
@@ -114,6 +134,7 @@ def make_engine(target: str, read_only: bool = False) -> Engine:
         engine = create_engine(target, pool_pre_ping=True, hide_parameters=True,
                                connect_args=server_connect_args(target))
         event.listen(engine, "handle_error", _disk_full_handler(_shown_url(target)))
+        _report_lost_connection(engine, _shown_url(target))
         writer.install(engine)  # one writer at a time, as on SQLite (see core.store.writer)
         return engine
     if read_only:
