@@ -25,8 +25,8 @@ def resume(server: PgServer) -> None:
                 "-l", str(server.root / "server.log"), "-o", server_options(server))
 
 
-@pytest.fixture
-def private_pg() -> Iterator[PgServer]:
+@pytest.fixture(name="private_pg")
+def private_pg_fixture() -> Iterator[PgServer]:
     """A server of this test's own, stopped and removed afterwards."""
     server = start_server()
     try:

@@ -10,7 +10,7 @@ from deskapp.core.desk import open_database
 from deskapp.core.errors import ConnectionLostError
 from deskapp.core.store.changes import ChangeWatcher
 from deskapp.core.store.models import Department
-from tests.live_server import pause, private_pg, resume  # noqa: F401  (fixture)
+from tests.live_server import pause, private_pg_fixture, resume  # noqa: F401  (the private_pg fixture)
 
 pytestmark = pytest.mark.sqlite_only("a private server of its own, stopped and started")
 
