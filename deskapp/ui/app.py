@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
@@ -24,6 +24,10 @@ from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.crash_dialog import install_crash_handler
 from deskapp.ui.common.messages import Messages
 from deskapp.ui.register.model import wait_for_background
+from deskapp.ui.settings.database_dialog import window_target
+
+if TYPE_CHECKING:
+    from deskapp.ui.welcome import FirstRun
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,12 @@ def open_for_window(arg: Optional[str], messages: Messages) -> tuple[Database, b
         return EXIT_CANNOT_OPEN
 
 
+def remember_operator(person_id: int) -> None:
+    from deskapp.ui.settings.operator_dialog import remember_operator_id
+
+    remember_operator_id(person_id)
+
+
 def choose_actor(db: Database, read_only: bool) -> Optional[Actor]:
     """Engineer B's operator chooser, remembering the choice on this PC."""
     from deskapp.ui.settings.operator_dialog import choose_operator, remember_operator_id, remembered_operator_id
@@ -88,13 +98,27 @@ def choose_actor(db: Database, read_only: bool) -> Optional[Actor]:
     return actor
 
 
-def run_welcome(ctx: AppContext) -> bool:
-    """First run: False when the user closed the welcome dialog (then we quit)."""
-    from deskapp.ui.welcome import WelcomeDialog, first_run_needed
+def run_welcome(ctx: AppContext) -> "FirstRun | None":
+    """First run: None when the user closed the welcome page (then we quit); else what it
+    decided (an empty FirstRun when the desk needed none)."""
+    from deskapp.ui.welcome import FirstRun, WelcomeDialog, first_run_needed
 
     if ctx.read_only or not first_run_needed(ctx.db):
-        return True
-    return WelcomeDialog(ctx).exec() == QDialog.DialogCode.Accepted
+        return FirstRun()
+    dialog = WelcomeDialog(ctx)
+    return dialog.outcome if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_other_database(target: Optional[str], messages: Messages) -> Optional[str]:
+    """The remembered database did not open (a server that does not answer, a changed
+    password): offer 设置 → 数据库位置 before giving up; the target chosen there, or None."""
+    from deskapp.core.store.location import resolve_target
+    from deskapp.ui.settings.database_dialog import DatabaseDialog
+
+    if not messages.confirm(None, "要检查数据库位置的设置（服务器地址、密码）或改用本机台账吗？", title="无法打开台账"):
+        return None
+    dialog = DatabaseDialog(resolve_target(target), messages, QSettings())
+    return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
@@ -105,16 +129,25 @@ def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
     messages = messages or Messages()
     handler = install_crash_handler(messages, QApplication.activeWindow)
     try:
-        opened = open_for_window(db_arg, messages)
-        if isinstance(opened, int):
-            return opened
-        db, read_only = opened
-        try:
-            status, restore = _run_window(app, db, read_only, messages)
-        finally:
-            wait_for_background()  # no register query may outlive its database
-            db.close()
-        return status if restore is None else restore_after_close(db_arg, restore, messages)
+        # --db, else DESKAPP_DB, else the database chosen in 设置 → 数据库位置, else the default file
+        target = window_target(db_arg, QSettings())
+        while True:  # once more for each switch of database (设置 → 数据库位置, the first-run page)
+            opened = open_for_window(target, messages)
+            if isinstance(opened, int):
+                other = ask_other_database(target, messages) if opened == EXIT_CANNOT_OPEN and not db_arg else None
+                if other is None:
+                    return opened
+                target = other
+                continue
+            db, read_only = opened
+            try:
+                status, restore, switch = _run_window(app, db, read_only, messages)
+            finally:
+                wait_for_background()  # no register query may outlive its database
+                db.close()
+            if switch is None:
+                return status if restore is None else restore_after_close(target, restore, messages)
+            target = switch
     finally:
         handler.uninstall()
 
@@ -135,20 +168,26 @@ def restore_after_close(db_arg: Optional[str], backup_db: Path, messages: Messag
 
 
 def _run_window(app: QApplication, db: Database, read_only: bool,
-                messages: Messages) -> tuple[int, Optional[Path]]:
-    """The exit status, and the backup to restore when the user chose 恢复 (the window closed for it)."""
+                messages: Messages) -> tuple[int, Optional[Path], Optional[str]]:
+    """The exit status, the backup to restore when the user chose 恢复 (the window closed for
+    it), and the database to open instead when the user switched (设置 → 数据库位置)."""
     from deskapp.ui.main_window import MainWindow
     from deskapp.ui.review.summary_dialog import show_opening_summary
 
     ctx = AppContext(db=db, actor=Actor(None, "未指定"), messages=messages, read_only=read_only)
-    if not run_welcome(ctx):
-        return 0, None
-    actor = choose_actor(db, read_only)
+    first = run_welcome(ctx)
+    if not first:
+        return 0, None, None
+    if first.switch_to:
+        return 0, None, first.switch_to
+    actor = first.operator or choose_actor(db, read_only)
     if actor is None:
-        return 0, None
+        return 0, None, None
+    if first.operator is not None and first.operator.id is not None:
+        remember_operator(first.operator.id)
     ctx.actor = actor
     window = MainWindow(ctx, QSettings())
     window.show()
     show_opening_summary(ctx, window, QSettings(), on_open_review=window.show_review_tab)
     status = app.exec()
-    return status, window.restore_requested
+    return status, window.restore_requested, window.switch_requested

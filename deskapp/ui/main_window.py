@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayou
 
 from deskapp import APP_NAME, __version__
 from deskapp.core.store import settings as core_settings
+from deskapp.core.store.credentials import mask_secrets
 from deskapp.logs import log_dir
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.worker import wait_for_reads
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.qsettings = qsettings if qsettings is not None else QSettings()
         self.restore_requested: Optional[Path] = None  # a backup to restore once closed
+        self.switch_requested: Optional[str] = None  # a database to reopen on once closed
         ctx.parent_widget = self
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         self._action(menu, "审核流程与签批密码…",
                      lambda: self._open_dialog("review.flow_dialog", "ReviewFlowDialog"), edits=True)
         menu.addSeparator()
+        self._action(menu, "数据库位置…", self.show_database)
         self._action(menu, "切换操作人…", self.switch_operator)
 
     def _build_status_bar(self) -> None:
@@ -276,7 +279,7 @@ class MainWindow(QMainWindow):
         remove_demo_data(self.ctx, self)
 
     def about(self) -> None:
-        database = self.ctx.db.path or self.ctx.db.url
+        database = self.ctx.db.path or mask_secrets(self.ctx.db.url)
         self.ctx.messages.info(self, f"{APP_NAME} {__version__}\n街道政务信息公开工作台账。\n\n数据库：{database}",
                                title="关于")
 
@@ -317,6 +320,15 @@ class MainWindow(QMainWindow):
         from deskapp.ui.settings.backups_dialog import BackupsDialog
 
         BackupsDialog(self.ctx, self.request_restore, self).exec()
+
+    def show_database(self) -> None:
+        """设置 → 数据库位置: on 切换 the window closes and run_app opens the chosen one."""
+        from deskapp.ui.settings.database_dialog import DatabaseDialog
+
+        dialog = DatabaseDialog(self.ctx.db.url, self.ctx.messages, self.qsettings, self)
+        if dialog.exec() == DatabaseDialog.DialogCode.Accepted and dialog.chosen:
+            self.switch_requested = dialog.chosen
+            self.close()
 
     def request_restore(self, backup_db: Path) -> None:
         """Restore after the window (and with it the desk's lock) is closed: see run_app."""

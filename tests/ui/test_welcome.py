@@ -66,9 +66,10 @@ def test_start_saves_the_organisation_with_an_audit_event(dialog, fresh_ctx):
 
 def test_demo_data_loads_and_can_be_removed(qtbot, dialog, fresh_ctx, messages):
     dialog.name.setText("长安街道办事处")
+    dialog.demo.setChecked(True)
     dialog.demo_count.setValue(60)
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
-        dialog.demo_button.click()
+        dialog.start_button.click()
     assert dialog.demo_loaded
     assert demo_items(fresh_ctx.db) == 60
     with fresh_ctx.db.session() as s:

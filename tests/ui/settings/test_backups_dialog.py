@@ -22,6 +22,7 @@ from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.messages import RecordingMessages
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.settings.backups_dialog import BackupsDialog
+from deskapp.ui.welcome import FirstRun
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -98,7 +99,7 @@ def test_restore_from_the_window_closes_it_restores_and_says_so(desk, db_path, a
     module.remembered_operator_id = lambda: None
     module.remember_operator_id = lambda _id: None
     monkeypatch.setitem(sys.modules, "deskapp.ui.settings.operator_dialog", module)
-    monkeypatch.setattr("deskapp.ui.app.run_welcome", lambda ctx: True)
+    monkeypatch.setattr("deskapp.ui.app.run_welcome", lambda ctx: FirstRun())
     monkeypatch.setattr("deskapp.ui.review.summary_dialog.show_opening_summary", lambda *a, **k: None)
     messages = RecordingMessages(answer=True)
 
