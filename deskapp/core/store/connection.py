@@ -100,9 +100,9 @@ class CheckResult:
 _TEXT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("password", ("password authentication failed", "no password supplied", "口令认证失败",
                   "没有提供口令", "authentication failed", "认证失败", 'role "', "角色")),
+    ("ssl", ("ssl", "certificate", "证书")),  # before "database": "root certificate file … does not exist"
+    ("not_allowed", ("not permitted", "permission denied", "不允许", "权限不够")),
     ("database", ("does not exist", "不存在")),
-    ("ssl", ("ssl", "certificate", "证书")),
-    ("not_allowed", ("not permitted", "不允许")),
     ("no_server", ("connection refused", "timeout expired", "could not connect", "拒绝连接", "超时")),
 )
 _NO_ENCRYPTION = ("no encryption", "没有加密", "未加密")

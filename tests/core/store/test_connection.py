@@ -84,6 +84,8 @@ def test_half_filled_form_is_refused_before_connecting() -> None:
 def test_classify_knows_a_chinese_server() -> None:
     assert classify(RuntimeError('致命错误:  用户 "x" Password 认证失败')) == "password"
     assert classify(RuntimeError('致命错误:  数据库 "x" 不存在')) == "database"
+    assert classify(RuntimeError('FATAL: permission denied for database "d"')) == "not_allowed"
+    assert classify(RuntimeError('root certificate file "/home/x/.postgresql/root.crt" does not exist')) == "ssl"
     assert classify(RuntimeError('no pg_hba.conf entry for host "10.0.0.9", user "u", database "d", '
                                  "no encryption")) == "ssl"
     assert classify(RuntimeError('no pg_hba.conf entry for host "10.0.0.9", user "u", database "d", '
