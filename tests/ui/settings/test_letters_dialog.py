@@ -253,7 +253,10 @@ def test_settings_menu_opens_it(qtbot, lctx, tmp_path, monkeypatch):
     module = types.ModuleType("deskapp.ui.settings.letters_dialog")
     module.RequestSettingsDialog = Dialog
     monkeypatch.setitem(sys.modules, "deskapp.ui.settings.letters_dialog", module)
-    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "设置(&S)")
+    # The bar's actions kept in a name: PySide6 6.9 invalidates the QMenu wrapper a.menu()
+    # returned once the QAction wrappers are freed ("Internal C++ object already deleted").
+    bar_actions = window.menuBar().actions()
+    menu = next(a.menu() for a in bar_actions if a.text() == "设置(&S)")
     action = next(a for a in menu.actions() if a.text() == "依申请公开与文书…")
     action.trigger()
     assert opened == [(lctx, window)]
