@@ -16,13 +16,25 @@ from typing import Any, Callable, Optional, SupportsInt, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from deskapp import APP_NAME, __version__
 from deskapp.core.store import settings as core_settings
 from deskapp.core.store.credentials import mask_secrets
 from deskapp.logs import log_dir
 from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.live import ChangePoller, ConnectionBanner, refresh_keeping_view, server_label
 from deskapp.ui.common.worker import wait_for_reads
 from deskapp.ui.dashboard.tab import wait_for_dashboard
 from deskapp.ui.register.model import wait_for_background
@@ -41,12 +53,21 @@ EDIT_ACTIONS: list[tuple[str, str, str, bool]] = [
 ]
 
 
+def _typing_in(widget: QWidget) -> bool:
+    """The keyboard is in a text field of ``widget`` (a search box, a note being written)."""
+    focus = QApplication.focusWidget()
+    return isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit)) and widget.isAncestorOf(focus)
+
+
 # bus.show_list targets → the tab that shows them.
 LIST_TARGETS = {"register": "信息登记", "requests": "依申请公开"}
 
 
-def window_title(org_name: str) -> str:
-    return f"{org_name} — {APP_NAME}" if org_name else APP_NAME
+def window_title(org_name: str, server: str = "", person: str = "") -> str:
+    """``机构 — 程序名``, then the server (``host/database``, on a shared desk) and who is at
+    the desk (the signed-in account, or the operator on this PC's desk)."""
+    parts = [p for p in (org_name, APP_NAME, f"服务器 {server}" if server else "", person) if p]
+    return " — ".join(parts)
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +81,14 @@ class MainWindow(QMainWindow):
         ctx.parent_widget = self
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        self.banner = ConnectionBanner(ctx.db, self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs)
+        self.setCentralWidget(central)
         self.stale: set[int] = set()
         self.built: dict[int, QWidget] = {}
         self.tab_menus: list[QMenu] = []
@@ -74,6 +102,11 @@ class MainWindow(QMainWindow):
         self.restore_state()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed(self.tabs.currentIndex())
+        self.poller = ChangePoller(ctx.db, self)
+        self.poller.changed.connect(self.others_changed)
+        self.poller.connection_lost.connect(lambda _exc: self.banner.show())
+        self.poller.connection_back.connect(self.banner.hide)
+        self.poller.start()
 
     # --- building ----------------------------------------------------------------------
 
@@ -185,13 +218,17 @@ class MainWindow(QMainWindow):
         bus.settings_changed.connect(self.update_demo_badge)
         bus.items_changed.connect(self.update_demo_badge)
         bus.operator_changed.connect(self.update_operator)
+        bus.operator_changed.connect(self.update_title)
         bus.show_list.connect(self.show_list)
 
     # --- reacting ----------------------------------------------------------------------
 
     def update_title(self) -> None:
         with self.ctx.db.session() as s:
-            self.setWindowTitle(window_title(core_settings.get(s, "org_name")))
+            org = core_settings.get(s, "org_name")
+        account = getattr(self.ctx, "account", None)
+        person = getattr(account, "display", None) or self.ctx.actor.name
+        self.setWindowTitle(window_title(org, server_label(self.ctx.db), person))
 
     def update_demo_badge(self) -> None:
         with self.ctx.db.session() as s:
@@ -205,6 +242,22 @@ class MainWindow(QMainWindow):
     def data_changed(self) -> None:
         self.stale = set(self.built)
         self._refresh_if_stale(self.tabs.currentIndex())
+
+    def others_changed(self, kinds: frozenset[str]) -> None:
+        """Another desk committed something (the change poll): every built tab is stale; the
+        one in view refreshes now, keeping its selection and scroll position, unless the
+        user is typing in it (then at the next poll). Open forms are left as they are."""
+        if "settings" in kinds:
+            self.update_title()
+            self.update_demo_badge()
+        self.stale = set(self.built)
+        index = self.tabs.currentIndex()
+        widget = self.tab(index)
+        refresh = getattr(widget, "refresh", None)
+        if not callable(refresh) or _typing_in(widget):
+            return
+        self.stale.discard(index)
+        refresh_keeping_view(widget, refresh)
 
     def _tab_changed(self, index: int) -> None:
         self._refresh_if_stale(index)
@@ -336,6 +389,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.poller.stop()
         self.save_state()
         wait_for_background()  # no query thread may outlive the window (nor the database)
         wait_for_dashboard()

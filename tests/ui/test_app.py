@@ -79,7 +79,7 @@ def test_full_start_reaches_the_window_and_remembers_the_operator(filled_db, mes
     filled_db.close()  # run_app takes the lock itself
     status, seen = run_and_look(path, messages)
     assert status == 0
-    assert seen == {"title": "测试街道办事处 — 政务公开台账", "read_only": False, "label": False,
+    assert seen == {"title": "测试街道办事处 — 政务公开台账 — 张三", "read_only": False, "label": False,
                     "operator": "当前操作人：张三"}
     assert operator == [3]
     assert not isinstance(getattr(sys.excepthook, "__self__", None), CrashHandler)  # uninstalled

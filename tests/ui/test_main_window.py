@@ -61,7 +61,7 @@ def add_item(ctx, title: str) -> None:
 
 
 def test_title_tabs_and_status_bar(window, ctx):
-    assert window.windowTitle() == "测试街道办事处 — 政务公开台账"
+    assert window.windowTitle() == "测试街道办事处 — 政务公开台账 — 测试员"
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [t for t, _ in STUB_TABS]
     assert isinstance(window.tab(0), RegisterTab) and window.tab(0).loaded
     assert register_total(window.tab(0)) == ITEM_COUNT
