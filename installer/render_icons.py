@@ -36,8 +36,8 @@ def render(renderer: QSvgRenderer, size: int) -> QImage:
 
 
 def save_png(image: QImage, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    if not image.save(str(tmp), b"PNG"):
+    tmp = path.with_name(path.stem + ".tmp.png")  # Qt picks the format from the suffix
+    if not image.save(str(tmp)):
         raise OSError(f"无法写入图标文件 {path}，请检查目录权限后重试。")
     os.replace(tmp, path)
 
