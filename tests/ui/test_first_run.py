@@ -192,6 +192,14 @@ def test_first_start_onto_the_server_opens_the_window_there(no_summary, pg_serve
         QTimer.singleShot(0, step)
         messages = RecordingMessages()
         assert run_app(None, messages) == 0
-        assert pages == [True, False, False], messages.shown  # the page here, the server's page, a window on the server
+        # the page here, the server's own page, a window on the server
+        assert pages == [True, False, False], messages.shown
+        import logging
+        from pathlib import Path
+
+        stored = Path(QSettings().fileName()).read_text("utf-8")  # this desk's settings file
+        assert name in stored and PG_PASSWORD not in stored
+        logs = [Path(h.baseFilename) for h in logging.getLogger().handlers if hasattr(h, "baseFilename")]
+        assert logs and all(PG_PASSWORD not in p.read_text("utf-8") for p in logs if p.exists())
     finally:
         pg_server.drop_database(name)

@@ -199,3 +199,45 @@ def test_a_crash_report_and_the_log_never_show_the_password(monkeypatch):
     assert "unexpected error" in written
     for secret in ("Url-Secret-88", "Kept-Secret-77"):
         assert secret not in shown[0] and secret not in written
+
+
+def test_a_remembered_server_that_does_not_answer_offers_the_dialog(monkeypatch, tmp_path):
+    from deskapp.ui.app import make_application
+
+    make_application()  # QSettings() is this desk's settings file from here on
+    remember_target(QSettings(), "postgresql+psycopg://clerk@127.0.0.1:1/deskapp?sslmode=disable")
+    messages = RecordingMessages(answer=False)
+    assert run_app(None, messages) == 2  # said so, offered the dialog, the user declined
+    assert [kind for kind, _text in messages.shown] == ["warn", "confirm"]
+    assert "连接不上数据库地址" in messages.shown[0][1] and "数据库位置" in messages.shown[1][1]
+
+    local = tmp_path / "改用的 台账.db"
+    chosen: list[str] = []
+
+    def pick_local(dialog: DatabaseDialog) -> int:
+        chosen.append(dialog.current)
+        assert dialog.server.isChecked()  # opened on the remembered server's fields
+        dialog.local.setChecked(True)
+        dialog.path.setText(str(local))
+        dialog.switch()
+        return int(dialog.result())
+
+    monkeypatch.setattr(DatabaseDialog, "exec", pick_local)
+    monkeypatch.setattr("deskapp.ui.app.run_welcome", lambda ctx: FirstRun())
+    monkeypatch.setattr("deskapp.ui.app.choose_actor", lambda db, read_only: Actor(None, "张三"))
+    monkeypatch.setattr("deskapp.ui.review.summary_dialog.show_opening_summary", lambda *a, **k: None)
+    seen: list[str] = []
+
+    def close_window() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(20, close_window)
+            return
+        seen.append(str(windows[0].ctx.db.path))
+        windows[0].close()
+
+    QTimer.singleShot(0, close_window)
+    again = RecordingMessages(answer=True)
+    assert run_app(None, again) == 0, again.shown
+    assert chosen[0].startswith("postgresql+psycopg://clerk@127.0.0.1:1/") and seen == [str(local)]
+    assert remembered_target(QSettings()) == str(local)
