@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("文件(&F)")
         self.remove_demo_action = self._action(self.file_menu, "删除演示数据…", self.remove_demo, edits=True)
         self._action(self.file_menu, "备份与恢复…", self.show_backups)
+        self._action(self.file_menu, "复制数据库（迁移到服务器）…",
+                     lambda: self._open_dialog("settings.copy_dialog", "CopyDatabaseDialog"))
         self.file_menu.addSeparator()
         self._action(self.file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
         edit = bar.addMenu("编辑(&E)")
