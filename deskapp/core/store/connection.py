@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from deskapp.core.store.credentials import CONNECT_TIMEOUT_SECONDS, mask_secrets, remember_secret
+from deskapp.core.store.credentials import CONNECT_TIMEOUT_SECONDS, mask_secrets, remember_secret, split_password
 
 DRIVER = "postgresql+psycopg"
 DEFAULT_PORT = 5432
@@ -113,7 +113,7 @@ def message_for(kind: str, address: ServerAddress) -> str:
     return {
         "ok": f"连接成功：服务器 {where} 上的数据库“{address.database}”可以使用。",
         "host": f"找不到服务器“{address.host}”，请检查服务器地址是否写对、本机网络是否正常。",
-        "no_server": f"服务器 {where} 没有应答，请确认服务器已开机、PostgreSQL 已启动，端口正确且防火墙放行。",
+        "no_server": f"连接不上服务器 {where}，请确认服务器已开机、PostgreSQL 已启动、端口正确且防火墙放行。",
         "password": f"用户名“{address.user}”或密码不对，请核对后重新输入（密码区分大小写）。",
         "database": (f"服务器上没有数据库“{address.database}”，请核对数据库名，"
                      "或请管理员先建库并运行 deskapp server init。"),
@@ -121,6 +121,17 @@ def message_for(kind: str, address: ServerAddress) -> str:
                 "请改选其他加密方式，或请管理员为服务器配置 SSL 证书。"),
         "not_allowed": f"服务器 {where} 不允许本机以用户“{address.user}”连接，请管理员在 pg_hba.conf 中放行本机。",
     }.get(kind, "连接失败，请检查各项设置后重试。")
+
+
+def open_failure_message(target: str, exc: BaseException | None) -> str:
+    """Opening the desk on a server failed: the sentence for what went wrong (a wrong
+    password is not "no server"), without the password."""
+    address = ServerAddress.from_url(target)
+    kind = classify(exc) if exc is not None else "other"
+    if address is None or kind == "other":
+        shown = mask_secrets(split_password(target)[0])
+        return f"连接不上数据库地址“{shown}”，请确认数据库服务器已开启、地址和密码正确。"
+    return message_for(kind, address)
 
 
 def classify(exc: BaseException) -> str:

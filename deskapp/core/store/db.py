@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskapp.core.errors import ConnectionLostError, DatabaseOpenError, DiskFullError
 from deskapp.core.store import writer
 from deskapp.core.store.changes import watch as watch_changes
+from deskapp.core.store.connection import open_failure_message
 from deskapp.core.store.credentials import server_connect_args
 from deskapp.core.store.filelock import DeskLock
 from deskapp.core.store.location import is_url as is_url
@@ -373,7 +374,7 @@ def _server_engine(target: str, read_only: bool) -> Engine:
             pass
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
-        raise DatabaseOpenError(f"连接不上数据库地址“{shown}”，请确认数据库服务器已开启、地址和密码正确。") from exc
+        raise DatabaseOpenError(open_failure_message(target, exc.orig)) from exc
     return engine
 
 

@@ -56,7 +56,7 @@ def test_each_failure_has_its_own_sentence(pg_server: PgServer, changes: dict[st
 def test_no_server_and_no_such_host() -> None:
     started = time.monotonic()
     refused = check_connection(ServerAddress("127.0.0.1", _closed_port()), "x", timeout=2)
-    assert refused.kind == "no_server" and "没有应答" in refused.message
+    assert refused.kind == "no_server" and "连接不上服务器" in refused.message
     unknown = check_connection(ServerAddress("no-such-host.invalid"), "x", timeout=2)
     assert unknown.kind == "host" and "找不到服务器" in unknown.message
     assert time.monotonic() - started < 10
@@ -123,3 +123,18 @@ def test_the_default_store_is_beside_the_settings() -> None:
     store = PasswordStore()
     assert store.folder == Path(store.folder)
     assert "config" in str(store.folder)  # XDG_CONFIG_HOME of the isolated test home
+
+
+def test_opening_a_desk_on_a_server_says_what_is_wrong(pg_server: PgServer) -> None:
+    from deskapp.core.errors import DatabaseOpenError
+
+    wrong = _address(pg_server, sslmode="disable").url()
+    PasswordStore().save(wrong, "不对的密码")
+    with pytest.raises(DatabaseOpenError) as refused:
+        open_database(wrong)
+    assert "密码不对" in refused.value.message and "不对的密码" not in refused.value.message
+    missing = _address(pg_server, database="没有的库", sslmode="disable").url()
+    PasswordStore().save(missing, PG_PASSWORD)
+    with pytest.raises(DatabaseOpenError) as no_db:
+        open_database(missing)
+    assert "没有数据库“没有的库”" in no_db.value.message

@@ -125,7 +125,7 @@ def test_test_button_tells_what_is_missing_then_that_no_server_answers(qtbot, qs
     form.password.setText("x")
     with qtbot.waitSignal(form.checked, timeout=15_000) as signal:
         form.test_button.click()
-    assert signal.args[0].kind == "no_server" and "没有应答" in form.result.text()
+    assert signal.args[0].kind == "no_server" and "连接不上服务器" in form.result.text()
 
 
 def test_switching_to_another_file(qtbot, qsettings, tmp_path):
@@ -209,7 +209,7 @@ def test_a_remembered_server_that_does_not_answer_offers_the_dialog(monkeypatch,
     messages = RecordingMessages(answer=False)
     assert run_app(None, messages) == 2  # said so, offered the dialog, the user declined
     assert [kind for kind, _text in messages.shown] == ["warn", "confirm"]
-    assert "连接不上数据库地址" in messages.shown[0][1] and "数据库位置" in messages.shown[1][1]
+    assert "连接不上服务器 127.0.0.1:1" in messages.shown[0][1] and "数据库位置" in messages.shown[1][1]
 
     local = tmp_path / "改用的 台账.db"
     chosen: list[str] = []
