@@ -15,6 +15,9 @@
 ; Saved as UTF-8 with BOM: makensis reads a file without BOM in the system code page.
 
 Unicode true
+; 64-bit installer: the bundle is 64-bit, so a 32-bit Windows gets a clear refusal from
+; Windows itself instead of a program that cannot start.
+Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 RequestExecutionLevel user

@@ -82,7 +82,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     try:
         yield Installed(deb, appid, version, Path(pwd.getpwnam(USER).pw_dir))
     finally:
-        subprocess.run(["dpkg", "-r", appid], capture_output=True)
+        subprocess.run(["dpkg", "--purge", appid], capture_output=True)  # -r keeps it as "rc"
         subprocess.run(["userdel", "-r", USER], capture_output=True)
 
 

@@ -18,7 +18,7 @@ from tests.installer.conftest import ROOT
 NSI = ROOT / "installer" / "windows" / "deskapp.nsi"
 
 pytestmark = pytest.mark.skipif(shutil.which("makensis") is None,
-                                reason="makensis is missing (apt-get install nsis; run-tests.sh installs it)")
+                                reason="makensis is missing (apt-get install nsis)")
 
 
 def _payload(folder: Path) -> Path:
@@ -68,3 +68,53 @@ def test_makensis_refuses_without_a_version(tmp_path: Path) -> None:
     done = _compile(tmp_path, f"-DPAYLOAD={_payload(tmp_path / 'deskapp')}")
     assert done.returncode != 0
     assert "VERSION" in done.stdout + done.stderr
+
+
+def _wine64() -> str | None:
+    return shutil.which("wine64") or next(
+        (p for p in ("/usr/lib/wine/wine64",) if Path(p).is_file()), None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_wine64() is None, reason="wine64 is missing (apt-get install wine64)")
+def test_the_setup_exe_installs_silently_per_user_and_its_uninstaller_keeps_the_data(tmp_path: Path) -> None:
+    """Under wine: `setup.exe /S /D=…` puts the program, the uninstaller, the Start-menu and
+    desktop shortcuts and the HKCU uninstall entry in place with no admin rights; `uninstall.exe
+    /S` removes them all and leaves the data folder (%LOCALAPPDATA%\\deskapp) alone."""
+    wine = str(_wine64())
+    setup = tmp_path / "deskapp-0.1.0-win64-setup.exe"
+    done = _compile(tmp_path, "-DVERSION=0.1.0", f"-DPAYLOAD={_payload(tmp_path / 'deskapp')}", f"-DOUTFILE={setup}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    home, prefix = tmp_path / "home", tmp_path / "wineprefix"
+    home.mkdir()
+    env = {"HOME": str(home), "WINEPREFIX": str(prefix), "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml=",
+           "PATH": f"{Path(wine).parent}:/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+    def run(*args: str) -> None:
+        result = subprocess.run([wine, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        subprocess.run(["wineserver", "-w"], env=env, timeout=120)  # registry flushed to user.reg
+
+    run("wineboot", "--init")
+    user = next((prefix / "drive_c" / "users").glob("[!P]*"))  # not Public
+    data = user / "AppData" / "Local" / "deskapp"
+    data.mkdir(parents=True)
+    (data / "desk.db").write_bytes(b"the clerk's ledger")
+    run(str(setup), "/S", r"/D=C:\办公\政务公开台账")
+    installed = prefix / "drive_c" / "办公" / "政务公开台账"
+    assert (installed / "deskapp.exe").is_file() and (installed / "uninstall.exe").is_file()
+    assert (installed / "_internal" / "说明.txt").read_text(encoding="utf-8") == "中文文件名也要能打包"
+    start_menu = user / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs"
+    assert (start_menu / "政务公开台账.lnk").is_file()
+    assert list(home.rglob("政务公开台账.lnk")) or list(user.rglob("Desktop/政务公开台账.lnk"))
+    registry = (prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
+    assert "Uninstall\\\\deskapp]" in registry and '"DisplayVersion"="0.1.0"' in registry
+    run(str(installed / "uninstall.exe"), "/S")
+    for _ in range(50):  # the uninstaller copies itself to %TEMP% and runs from there
+        if not installed.exists():
+            break
+        subprocess.run(["sleep", "0.2"])
+    assert not installed.exists() and not (start_menu / "政务公开台账.lnk").exists()
+    assert not list(home.rglob("政务公开台账.lnk"))
+    assert "Uninstall\\\\deskapp]" not in (prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
+    assert (data / "desk.db").read_bytes() == b"the clerk's ledger"
