@@ -30,19 +30,21 @@ ensure_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     echo "正在建立运行环境 $VENV …" >&2
     python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
+    [ -n "$OFFLINE" ] || "$VENV/bin/python" -m pip install -q --upgrade pip
   fi
   local spec="$ROOT"; [ -n "$EXTRA" ] && spec="$ROOT[$EXTRA]"
   local stamp="$VENV/.deskapp-installed-$EXTRA"
   # Reinstall only when pyproject.toml changed since the last install.
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     echo "正在安装程序及其依赖 …" >&2
-    "$VENV/bin/python" -m pip install -q -e "$spec"
+    # Offline (DESKAPP_OFFLINE=wheel folder): --no-index, so pip never reaches for a network.
+    "$VENV/bin/python" -m pip install -q ${OFFLINE:+--no-index --find-links "$OFFLINE"} -e "$spec"
     touch "$stamp"
   fi
 }
 
 DESKAPP_EXTRA_APT="${DESKAPP_EXTRA_APT:-}"
+OFFLINE="${DESKAPP_OFFLINE:-}"
 ensure_system_packages
 ensure_venv
 export VENV ROOT
