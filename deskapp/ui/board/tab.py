@@ -243,6 +243,7 @@ class BoardTab(QWidget):
         self.reader.start(read_lists, self.ctx.db, self.ctx.today(), self.history)
 
     def _show_lists(self, answer: tuple[dict[str, list[BoardRow]], int]) -> None:
+        kept = self.selected()  # selected again below if still listed (another desk's change reloads)
         self.rows, removed_total = answer
         for key, table in self.tables.items():
             self._fill(key, table, self.rows[key])
@@ -256,8 +257,19 @@ class BoardTab(QWidget):
         if n["due_down"]:
             text += f"，<span style='color:#be0000'><b>公示期已满待撤下 {n['due_down']} 条</b></span>"
         self.summary.setText(text)
+        self._reselect(kept[1].id if kept is not None else None)
         self._update_buttons()
         self.loaded.emit()
+
+    def _reselect(self, item_id: Optional[int]) -> None:
+        """The notice that was selected, in whichever list holds it now; else none."""
+        for key, table in self.tables.items():
+            at = next((i for i, row in enumerate(self.rows[key]) if row.id == item_id), None)
+            if at is not None:
+                table.selectRow(at)
+                return
+        for table in self.tables.values():
+            table.clearSelection()
 
     def _fill(self, key: str, table: QTableWidget, rows: list[BoardRow]) -> None:
         # A few thousand rows on a big register: no item for an empty cell, one brush.
