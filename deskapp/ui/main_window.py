@@ -56,7 +56,8 @@ EDIT_ACTIONS: list[tuple[str, str, str, bool]] = [
 def _typing_in(widget: QWidget) -> bool:
     """The keyboard is in a text field of ``widget`` (a search box, a note being written)."""
     focus = QApplication.focusWidget()
-    return isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit)) and widget.isAncestorOf(focus)
+    return (isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit)) and not focus.isReadOnly()
+            and widget.isAncestorOf(focus))
 
 
 # bus.show_list targets → the tab that shows them.

@@ -135,3 +135,65 @@ def test_the_banner_looks_right(qtbot, ctx, tmp_path):
     window.banner.show()
     window.grab().save(str(tmp_path / "banner.png"))
     assert window.banner.isVisible()
+
+
+@pytest.fixture
+def demo_ctx(db):
+    """A desk with demo requests and review history, and the real tabs (not the stubs)."""
+    from deskapp.core.demo.generate import generate
+
+    generate(db, 80, year=2026, today=TODAY)
+    return AppContext(db=db, actor=Actor(None, "测试员"), messages=RecordingMessages(), clock=lambda: TODAY)
+
+
+def _show_tab(window: MainWindow, label: str):
+    from deskapp.ui.tabs import TABS
+
+    index = next(i for i, (name, _spec) in enumerate(TABS) if name == label)
+    window.tabs.setCurrentIndex(index)
+    return window.tab(index)
+
+
+def test_the_request_register_follows_another_desk_keeping_its_selection(qtbot, demo_ctx, tmp_path, monkeypatch):
+    from deskapp.core.store.models import InfoRequest
+    from deskapp.ui.tabs import TABS
+
+    monkeypatch.setattr(main_window_module, "TABS", TABS)
+    window = _window(qtbot, demo_ctx, tmp_path)
+    tab = _show_tab(window, "依申请公开")
+    qtbot.waitUntil(lambda: len(tab.model.ids) > 2, timeout=5000)
+    chosen = tab.model.ids[1]
+    tab.select_request(chosen)
+    qtbot.wait(400)
+    other = open_store(str(demo_ctx.db.path))
+    try:
+        with other.session() as s:
+            s.get(InfoRequest, chosen).content = "另一台电脑补充的申请内容"
+            s.get(InfoRequest, chosen).version += 1
+    finally:
+        other.close()
+    row = tab.model.row_of(chosen)
+    qtbot.waitUntil(lambda: tab.model.row_at(tab.model.row_of(chosen)).content == "另一台电脑补充的申请内容",
+                    timeout=3000)
+    assert tab.view.selectionModel().selectedRows()[0].row() == tab.model.row_of(chosen) == row
+
+
+def test_the_review_queue_follows_another_desk_keeping_its_selection(qtbot, demo_ctx, tmp_path, monkeypatch):
+    from deskapp.ui.tabs import TABS
+
+    monkeypatch.setattr(main_window_module, "TABS", TABS)
+    window = _window(qtbot, demo_ctx, tmp_path)
+    tab = _show_tab(window, "审核签发")
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 3, timeout=5000)
+    listed = [r for r in (tab.model.row_at(tab.model.index(i, 0)) for i in range(tab.model.rowCount())) if r]
+    chosen, renamed = listed[0], listed[1]
+    tab.select_items([chosen.item_id])
+    qtbot.wait(400)
+    _rename(str(demo_ctx.db.path), renamed.item_id, "另一台电脑改过的送审标题")
+
+    def shows_new_title() -> bool:
+        rows = [tab.model.row_at(tab.model.index(i, 0)) for i in range(tab.model.rowCount())]
+        return any(r is not None and r.title == "另一台电脑改过的送审标题" for r in rows)
+
+    qtbot.waitUntil(shows_new_title, timeout=3000)
+    assert [r.item_id for r in tab.selected_rows()] == [chosen.item_id]
