@@ -138,3 +138,41 @@ def test_a_failed_copy_leaves_no_new_file(demo_desk: Database, tmp_path: Path, m
     with pytest.raises(RuntimeError):
         copy_desk(demo_desk, str(target))
     assert not target.exists()
+
+
+def test_attachments_move_between_files_and_the_servers_contents_table(demo_desk: Database, pg_url: str,
+                                                                      tmp_path: Path) -> None:
+    """On a server the contents live in a table (sha256 + the bytes); the copy fills it from
+    the files beside desk.db, and fills a SQLite copy's files/ from it."""
+    from deskapp.core.store import copy as copy_module
+
+    server = open_store(pg_url)  # migrated, empty
+    try:
+        with server.engine.begin() as conn:
+            blob = copy_module._blob_table(conn)
+            if blob is None:  # the server store's own table not there yet: one of the same shape
+                conn.execute(text("CREATE TABLE test_blob (sha256 VARCHAR(64) PRIMARY KEY, content BYTEA NOT NULL)"))
+                blob = "test_blob"
+    finally:
+        server.close()
+    assert copy_desk(demo_desk, pg_url).ok
+    server = open_store(pg_url)
+    try:
+        with server.engine.connect() as conn:
+            binary, _others = copy_module._blob_columns(conn, blob)
+            stored = dict(conn.execute(text(f'SELECT sha256, "{binary}" FROM "{blob}"')).all())
+    finally:
+        server.close()
+    with demo_desk.session() as s:
+        shas = list(s.scalars(select(StoredFile.sha256)))
+    assert sorted(stored) == sorted(shas)
+    assert all(bytes(stored[sha]) == attachment_path(demo_desk, sha).read_bytes() for sha in shas)
+
+    back_path = tmp_path / "别处" / "台账.db"
+    back_path.parent.mkdir()
+    assert copy_desk(pg_url, str(back_path)).ok
+    restored = open_database(back_path)
+    try:
+        assert all(attachment_path(restored, sha).read_bytes() == bytes(stored[sha]) for sha in shas)
+    finally:
+        restored.close()
