@@ -16,6 +16,19 @@ from deskapp.ui.common.messages import RecordingMessages
 from tests.ui.register_testdata import TODAY, populate
 
 
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(_isolated_user_dirs: None) -> None:
+    """QSettings() in each test's own home: Qt reads XDG_CONFIG_HOME once per process, so
+    without this a database chosen (设置 → 数据库位置) in one test would be opened by the next."""
+    import os
+
+    from PySide6.QtCore import QSettings
+
+    folder = os.environ["XDG_CONFIG_HOME"]
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, folder)
+
+
 @pytest.fixture(scope="session")
 def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "模板 台账.db"
