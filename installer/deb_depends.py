@@ -2,9 +2,10 @@
 really loads from the system — not a guessed list that drifts as the spec changes.
 
 PyInstaller copies most libraries into the bundle; what it leaves out on purpose (glibc, the
-GL/EGL driver stack, libxcb, libdrm, wayland) must come from the system. This script runs
-`ldd` over every ELF file of the bundle the desk needs to start (optional Qt parts are skipped,
-see OPTIONAL), maps each system library to its Debian package (the same names on Debian 10-12,
+GL/EGL driver stack, libxcb, libdrm, wayland) must come from the system. This script reads the
+DT_NEEDED entries (`objdump -p`) of every ELF file of the bundle the desk needs to start
+(optional Qt parts are skipped, see OPTIONAL), keeps the sonames the bundle does not carry,
+maps each to its Debian package (the same names on Debian 10-12,
 UOS 20 and Kylin V10), and takes the libc6 floor from the newest GLIBC_x.y symbol version any
 of those files asks for (`objdump -T`).
 
@@ -16,7 +17,6 @@ An unknown system library stops the build with a message naming it (add it to PA
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -53,6 +53,9 @@ PACKAGES: dict[str, str] = {
     "libxcb.so.1": "libxcb1",
     "libdrm.so.2": "libdrm2",
     "libwayland-client.so.0": "libwayland-client0",
+    # Qt's CUPS print support plugin (the printer list of the print dialog); every UOS/Kylin
+    # desktop has CUPS. A bundle built where libcups is installed carries its own copy.
+    "libcups.so.2": "libcups2",
 }
 
 # Not found by ldd but read at run time: the bundled fontconfig reads /etc/fonts (brought in
@@ -73,26 +76,28 @@ def needed_files(bundle: Path) -> list[Path]:
     return [p for p in files if not OPTIONAL.search("/" + p.relative_to(bundle).as_posix())]
 
 
-def bundle_lib_dirs(bundle: Path) -> str:
-    dirs = sorted({str(p.parent) for p in bundle.rglob("*.so*")})
-    return ":".join(dirs)
+def direct_needs(files: list[Path]) -> dict[Path, list[str]]:
+    """Each file's DT_NEEDED sonames (`objdump -p`): what it asks for itself. Not `ldd`, which
+    also lists what the system's own libraries need (their packages depend on that)."""
+    needs: dict[Path, list[str]] = {}
+    for chunk in range(0, len(files), 40):
+        out = subprocess.run(["objdump", "-p", *map(str, files[chunk:chunk + 40])],
+                             capture_output=True, text=True, check=False).stdout
+        current: list[str] = []
+        for line in out.splitlines():
+            head = re.match(r"^(\S.*):\s+file format", line)
+            if head:
+                current = needs.setdefault(Path(head.group(1)), [])
+            elif (m := re.match(r"\s+NEEDED\s+(\S+)", line)):
+                current.append(m.group(1))
+    return needs
 
 
 def system_libraries(bundle: Path, files: list[Path]) -> set[str]:
-    """Sonames the files load from outside the bundle (or that nothing provides here)."""
-    env = dict(os.environ, LD_LIBRARY_PATH=bundle_lib_dirs(bundle))
-    found: set[str] = set()
-    root = str(bundle.resolve())
-    for chunk in range(0, len(files), 40):
-        out = subprocess.run(["ldd", *map(str, files[chunk:chunk + 40])], env=env,
-                             capture_output=True, text=True, check=False).stdout
-        for line in out.splitlines():
-            m = re.match(r"\s*(\S+) => (\S+)", line)
-            if m and not os.path.realpath(m.group(2)).startswith(root):
-                found.add(m.group(1))
-            elif (m2 := re.match(r"\s*(/\S*ld-linux\S*) \(", line)):
-                found.add(os.path.basename(m2.group(1)))
-    return found
+    """Sonames the files ask for that the bundle does not carry: the system must have them."""
+    carried = {p.name for p in bundle.rglob("*.so*")}
+    return {soname for needed in direct_needs(files).values() for soname in needed
+            if soname not in carried}
 
 
 def glibc_floor(files: list[Path]) -> str:
