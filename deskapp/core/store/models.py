@@ -592,6 +592,36 @@ __all__ += ["AnnualReportRecord"]
 # === end of annual report =========================================================================
 
 
+# === Accounts on a shared server (issue 13) =======================================================
+# On a PostgreSQL server each person signs in; the account's role and department decide what
+# they see (core/accounts). The single-PC SQLite desk has no accounts: its operator chooser stays.
+
+
+class Account(Base):
+    """A sign-in name for one person, with its role, its department (for the roles that see
+    only their own department's items) and the lockout counter, which outlives a restart."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))  # see core/accounts/roles.ACCOUNT_ROLES
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_count: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_sign_in: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship()
+    department: Mapped[Optional[Department]] = relationship()
+
+
+__all__ += ["Account"]
+# === end of accounts ==============================================================================
+
+
 # === Change feed (issue 13) ======================================================================
 # Desks sharing one database poll these rows to see each other's changes (core/store/changes).
 
@@ -607,3 +637,20 @@ class ChangeFeed(Base):
 
 __all__ += ["ChangeFeed"]
 # === end of change feed ===========================================================================
+
+
+# === Number counters (issue 13) ===================================================================
+# The last 索引号 serial per prefix and year, the last 申请编号 serial per year (core/store/counters).
+
+
+class NumberCounter(Base):
+    """The last serial handed out under one name ("item:<prefix>/<year>-", "request:<year>");
+    read and advanced by one writer at a time, so two desks never take the same number."""
+
+    __tablename__ = "number_counter"
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+__all__ += ["NumberCounter"]
+# === end of number counters =======================================================================

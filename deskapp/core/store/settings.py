@@ -68,6 +68,9 @@ OPTIONS: dict[str, Option] = {
         # ("" = the default of core/requests/wording.py, which checks an edited text first).
         Option("request_review_body", "行政复议机关", "", str),
         Option("request_court", "行政诉讼人民法院", "", str),
+        # Accounts on a server (issue 13): wrong sign-in passwords before a lockout, and its length.
+        Option("signin_max_failed", "登录密码连续输错锁定次数", 5, int),
+        Option("signin_lock_minutes", "登录锁定时长（分钟）", 15, int),
         *(Option(f"letter_{key}", f"文书措辞（{key}）", "", str) for key in (
             "receipt", "supplement", "extension", "third_party", "reply_opening", "remedy",
             *(f"reply_{code}" for code in ("open", "partial", *(f"refuse_{n}" for n in range(1, 9)),
@@ -130,6 +133,12 @@ def validate(values: dict[str, Any]) -> None:
         value = values.get(key)
         if value is not None and not 1 <= value <= 60:
             errors[key] = f"{label}应在 1 到 60 个工作日之间。"
+    tries = values.get("signin_max_failed")
+    if tries is not None and not 3 <= tries <= 20:
+        errors["signin_max_failed"] = "登录锁定次数应在 3 到 20 次之间。"
+    minutes = values.get("signin_lock_minutes")
+    if minutes is not None and not 1 <= minutes <= 1440:
+        errors["signin_lock_minutes"] = "登录锁定时长应在 1 到 1440 分钟之间。"
     req_prefix = values.get("request_prefix")
     if req_prefix is not None and len(req_prefix) > 40:
         errors["request_prefix"] = "申请编号前缀不超过40个字符。"

@@ -11,6 +11,7 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Signal
 
+from deskapp.core.accounts.account import AccountInfo
 from deskapp.core.audit.chain import Actor
 from deskapp.core.store.db import Database
 from deskapp.ui.common.messages import Messages
@@ -37,6 +38,8 @@ class AppContext:
     read_only: bool = False
     clock: Callable[[], dt.date] = dt.date.today
     parent_widget: Optional[object] = None
+    # The signed-in account on a server (its person is ``actor``); None on the single-PC desk.
+    account: Optional[AccountInfo] = None
 
     def today(self) -> dt.date:
         return self.clock()

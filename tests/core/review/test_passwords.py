@@ -8,6 +8,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from deskapp.core.accounts import hashing
 from deskapp.core.errors import DeskError, ValidationError
 from deskapp.core.review import passwords
 from deskapp.core.store.models import AuditEvent, Person, SignInFailure
@@ -39,12 +40,12 @@ def test_malformed_hash_never_verifies(stored):
 @given(st.text(min_size=1, max_size=30))
 def test_any_password_round_trips_and_neighbours_fail(pw):
     # Few iterations so many examples run quickly; the count is stored in the hash itself.
-    saved = passwords.PBKDF2_ITERATIONS
-    passwords.PBKDF2_ITERATIONS = 1000
+    saved = hashing.PBKDF2_ITERATIONS
+    hashing.PBKDF2_ITERATIONS = 1000
     try:
         stored = passwords.hash_password(pw, method="pbkdf2_sha256")
     finally:
-        passwords.PBKDF2_ITERATIONS = saved
+        hashing.PBKDF2_ITERATIONS = saved
     assert stored.split("$")[1] == "1000"
     assert passwords.verify_password(pw, stored)
     assert not passwords.verify_password(pw + "x", stored)

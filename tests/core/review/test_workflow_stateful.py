@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select, update
 
+from deskapp.core.accounts import hashing
 from deskapp.core.audit.chain import Actor, verify_chain
 from deskapp.core.desk import open_database
 from deskapp.core.errors import ConcurrentEditError, ValidationError
@@ -35,10 +36,10 @@ def _desk():
         folder = Path(tempfile.mkdtemp()) / "状态 测试"
         folder.mkdir()
         db = open_database(folder / "desk.db")
-        saved = passwords.PBKDF2_ITERATIONS
-        passwords.PBKDF2_ITERATIONS = 1000  # cheap hashes: hundreds of sign-offs per run
+        saved = hashing.PBKDF2_ITERATIONS
+        hashing.PBKDF2_ITERATIONS = 1000  # cheap hashes: hundreds of sign-offs per run
         fast = passwords.hash_password(PW, method="pbkdf2_sha256")
-        passwords.PBKDF2_ITERATIONS = saved
+        hashing.PBKDF2_ITERATIONS = saved
         with db.session() as s:
             staff = make_staff(s)
             s.execute(update(Person).values(password_hash=fast))
