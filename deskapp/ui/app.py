@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from deskapp import APP_ID, APP_NAME
@@ -42,6 +44,9 @@ def make_application() -> QApplication:
     app.setApplicationName(APP_ID)
     app.setOrganizationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
+    # The desk's own icon on its windows (title bar, taskbar, Alt-Tab) also from a checkout;
+    # the installers render their sizes from the same drawing.
+    app.setWindowIcon(QIcon(str(resources.files("deskapp.resources").joinpath("icons", "deskapp.svg"))))
     install_chinese_translations(app)
     return app
 
