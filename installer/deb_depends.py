@@ -56,6 +56,10 @@ PACKAGES: dict[str, str] = {
     # Qt's CUPS print support plugin (the printer list of the print dialog); every UOS/Kylin
     # desktop has CUPS. A bundle built where libcups is installed carries its own copy.
     "libcups.so.2": "libcups2",
+    # Left out of the bundle by deskapp.spec (bullseye's builds need glibc 2.29/2.30): the
+    # system's own, which every UOS/Kylin desktop has (freetype and dbus load them).
+    "libpng16.so.16": "libpng16-16",
+    "libsystemd.so.0": "libsystemd0",
 }
 
 # Not found by ldd but read at run time: the bundled fontconfig reads /etc/fonts (brought in
