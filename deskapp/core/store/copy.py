@@ -28,7 +28,7 @@ from typing import Any, Callable, Generator, Iterator, Optional
 from sqlalchemy import JSON, Connection, LargeBinary, MetaData, Table, bindparam, func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from deskapp.core.errors import DeskError
+from deskapp.core.errors import DatabaseOpenError, DeskError
 from deskapp.core.store.db import (
     Database,
     _shown_url,
@@ -390,12 +390,23 @@ def _undo(placed: list[Path], created: Optional[Path]) -> None:
             created.with_name(created.name + suffix).unlink(missing_ok=True)
 
 
+def open_source(source: str) -> Database:
+    """The source, read-only; a desk file of an older version is upgraded first (after its
+    backup), as opening it in the program would, holding its lock so no window is on it."""
+    try:
+        return open_store(source, read_only=True)
+    except DatabaseOpenError:
+        if _sqlite_path(resolve_target(source)) is None:
+            raise
+        return open_store(source, take_lock=True)  # the same error again if it is not an older desk
+
+
 def copy_database(source: str | Database, target: str, force: bool = False,
                   verify: Optional[Verifier] = None,
                   progress: Optional[ProgressCallback] = None) -> CopyReport:
     """:func:`copy_steps` run to the end, reporting to ``progress(done, total, text)``; a
     source given as a location is opened read-only for the copy."""
-    src_db = open_store(source, read_only=True) if isinstance(source, str) else source
+    src_db = open_source(source) if isinstance(source, str) else source
     try:
         steps = copy_steps(src_db, target, force=force, verify=verify)
         while True:

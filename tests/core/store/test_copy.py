@@ -176,3 +176,13 @@ def test_attachments_move_between_files_and_the_servers_contents_table(demo_desk
         assert all(attachment_path(restored, sha).read_bytes() == bytes(stored[sha]) for sha in shas)
     finally:
         restored.close()
+
+
+def test_a_released_older_desk_is_upgraded_then_copied(data_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    old = data_dir / "旧版 台账.db"
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "fixtures" / "released" / "desk-0.1.0.db", old)
+    report = copy_desk(str(old), str(tmp_path / "新副本.db"))
+    assert report.ok, report.summary()
+    assert any(t.name == "item" and t.target > 0 for t in report.tables)
