@@ -1,0 +1,155 @@
+"""Adding, changing, disabling accounts and resetting their passwords (the administrator's
+设置 → 账户… page and ``deskapp server``). Each change is one audit event; passwords and their
+hashes never enter the log."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deskapp.core.accounts.account import AccountInfo
+from deskapp.core.accounts.hashing import check_new_password, hash_password
+from deskapp.core.accounts.roles import ACCOUNT_ROLES, ADMIN, DEPARTMENT_ROLES
+from deskapp.core.audit import chain as audit
+from deskapp.core.audit.chain import Actor
+from deskapp.core.errors import NotFoundError, ValidationError
+from deskapp.core.store.models import Account, Department, Person
+
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,50}$")
+FIELDS = ["username", "person_id", "role", "department_id", "active"]
+
+
+@dataclass
+class AccountData:
+    """The editable fields of an account (the password is set apart)."""
+
+    username: str
+    person_id: int
+    role: str
+    department_id: Optional[int] = None
+    active: bool = True
+
+
+def info(account: Account) -> AccountInfo:
+    dept = account.department
+    return AccountInfo(account.id, account.username, account.person_id, account.person.name,
+                       account.role, account.department_id, dept.name if dept else "", account.active)
+
+
+def list_accounts(session: Session) -> list[AccountInfo]:
+    return [info(a) for a in session.scalars(select(Account).order_by(Account.username))]
+
+
+def _load(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError("该账户已不存在，可能已被删除，请刷新后重试。")
+    return account
+
+
+def get_account(session: Session, account_id: int) -> AccountInfo:
+    return info(_load(session, account_id))
+
+
+def administrator_exists(session: Session) -> bool:
+    return session.scalar(select(Account.id).where(Account.role == ADMIN).limit(1)) is not None
+
+
+def _active_admins(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Account)
+                              .where(Account.role == ADMIN, Account.active.is_(True))) or 0)
+
+
+def _validate(session: Session, data: AccountData, current: Optional[Account]) -> None:
+    errors: dict[str, str] = {}
+    name = data.username.strip()
+    if not _USERNAME.match(name):
+        errors["username"] = "用户名应为 2–50 个字母、数字、汉字或 _ . @ -，不含空格。"
+    else:
+        stmt = select(Account.id).where(func.lower(Account.username) == name.lower())
+        if current is not None:
+            stmt = stmt.where(Account.id != current.id)
+        if session.scalar(stmt.limit(1)) is not None:
+            errors["username"] = f"用户名“{name}”已被使用，请换一个。"
+    person = session.get(Person, data.person_id)
+    if person is None:
+        errors["person_id"] = "所选人员已不存在，请重新选择。"
+    elif not person.active and (current is None or current.person_id != person.id):
+        errors["person_id"] = f"{person.name}已停用，请先在“机构与人员”中启用。"
+    if data.role not in ACCOUNT_ROLES:
+        errors["role"] = "请从列表中选择角色。"
+    elif data.role in DEPARTMENT_ROLES and data.department_id is None:
+        errors["department_id"] = f"“{ACCOUNT_ROLES[data.role]}”只能看到本科室或社区的信息，请为其选择科室或社区。"
+    if data.department_id is not None and session.get(Department, data.department_id) is None:
+        errors["department_id"] = "所选科室已不存在，请重新选择。"
+    if current is not None and current.role == ADMIN and current.active and \
+            (data.role != ADMIN or not data.active) and _active_admins(session) <= 1:
+        errors["role"] = "这是唯一启用的管理员账户，不能停用或改为其他角色；请先另设一位管理员。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _assign(account: Account, data: AccountData) -> None:
+    account.username = data.username.strip()
+    account.person_id = data.person_id
+    account.role = data.role
+    account.department_id = data.department_id
+    account.active = bool(data.active)
+
+
+def create_account(session: Session, actor: Actor, data: AccountData, password: str) -> AccountInfo:
+    _validate(session, data, None)
+    check_new_password(password)
+    account = Account(password_hash=hash_password(password), failed_count=0)
+    _assign(account, data)
+    session.add(account)
+    session.flush()
+    audit.record(session, actor, "create", "account", account.id, None, audit.snapshot(account, FIELDS))
+    return get_account(session, account.id)
+
+
+def update_account(session: Session, actor: Actor, account_id: int, data: AccountData) -> AccountInfo:
+    account = _load(session, account_id)
+    _validate(session, data, account)
+    before = audit.snapshot(account, FIELDS)
+    _assign(account, data)
+    session.flush()
+    session.refresh(account, ["department", "person"])
+    changed_before, changed_after = audit.diff(before, audit.snapshot(account, FIELDS))
+    if changed_after:
+        audit.record(session, actor, "update", "account", account.id, changed_before, changed_after)
+    return get_account(session, account.id)
+
+
+def set_active(session: Session, actor: Actor, account_id: int, active: bool) -> AccountInfo:
+    current = get_account(session, account_id)
+    data = AccountData(current.username, current.person_id, current.role, current.department_id, active)
+    return update_account(session, actor, account_id, data)
+
+
+def reset_password(session: Session, actor: Actor, account_id: int, new_password: str) -> None:
+    """Set a new password; also ends a lockout. The log says it was reset, nothing more."""
+    check_new_password(new_password)
+    account = _load(session, account_id)
+    before: dict[str, Any] = {"failed_count": account.failed_count,
+                              "locked_until": audit.jsonable(account.locked_until)}
+    account.password_hash = hash_password(new_password)
+    account.failed_count, account.locked_until = 0, None
+    session.flush()
+    audit.record(session, actor, "reset_password", "account", account.id, before,
+                 {"password_reset": True, "failed_count": 0, "locked_until": None})
+
+
+def unlock(session: Session, actor: Actor, account_id: int) -> None:
+    account = _load(session, account_id)
+    if not account.failed_count and account.locked_until is None:
+        return
+    before = {"failed_count": account.failed_count, "locked_until": audit.jsonable(account.locked_until)}
+    account.failed_count, account.locked_until = 0, None
+    session.flush()
+    audit.record(session, actor, "unlock", "account", account.id, before,
+                 {"failed_count": 0, "locked_until": None})
