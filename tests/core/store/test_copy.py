@@ -73,6 +73,9 @@ def test_sqlite_to_postgresql_and_back(demo_desk: Database, pg_url: str, tmp_pat
     finally:
         server.close()
 
+    with pytest.raises(CopyError, match="已有台账数据"):  # the server now holds the office's work
+        copy_desk(demo_desk, pg_url)
+
     back_path = tmp_path / "回来" / "备份 台账.db"
     back_path.parent.mkdir()
     back = copy_desk(pg_url, str(back_path))
