@@ -40,8 +40,8 @@ class ConcurrentEditError(DeskError):
         self.changed_by, self.changed_at = changed_by, changed_at
         self.stored_version, self.stored = stored_version, dict(stored or {})
         if changed_by and changed_at is not None:
-            super().__init__(f"此记录已被“{changed_by}”于{changed_at:%Y-%m-%d %H:%M}修改并保存，"
-                             "请对照对方的版本决定保留哪一份。")
+            super().__init__(f"此记录已被他人修改：“{changed_by}”于{changed_at:%Y-%m-%d %H:%M}保存了新的版本，"
+                             "请对照后决定保留哪一份。")
         else:
             super().__init__("此记录已被他人修改，请关闭后重新打开再编辑。")
 

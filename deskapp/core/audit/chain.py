@@ -6,6 +6,11 @@ the newest one, so its id and digest are also kept in the ``setting`` row ``audi
 outside the database, in ``<database>.audit-head`` beside it: cutting events off the end of
 the log is caught even when the setting is cut with them.
 
+Many writers (desks sharing a database server) make one chain: ``record`` takes the writer
+lock before reading the head and holds it until commit (SQLite's write lock; PostgreSQL's
+advisory lock, see ``core.store.writer``). A server has no data folder for the outside
+anchor file; there the ``audit_head`` row and the printed anchors stand for it.
+
 What the chain cannot prove: it holds no secret, so whoever holds the files can recompute
 every digest after an edit and rewrite both heads; ``verify_chain`` then passes. Only an
 anchor kept where that person cannot reach it (``printed_anchor`` on the tally workbook, the
@@ -31,6 +36,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session
 
+from deskapp.core.store.db import claim_write_lock
 from deskapp.core.store.models import AuditEvent, Setting, utcnow
 
 log = logging.getLogger(__name__)
@@ -134,6 +140,7 @@ def record(
     before: Optional[dict[str, Any]] = None,
     after: Optional[dict[str, Any]] = None,
 ) -> AuditEvent:
+    claim_write_lock(session)  # the only appender until commit: the head read below stays the head
     event = AuditEvent(
         at=utcnow(),
         actor_id=actor.id,
@@ -161,9 +168,11 @@ def record_many(
     at: Optional[dt.datetime] = None,
 ) -> int:
     """Many events of one action in one INSERT (bulk imports), each (entity_id, before,
-    after), chained and stored exactly as :func:`record` does. Call it after writing the
-    rows it describes: the transaction then already holds the write lock, so nobody can
-    append an event between reading the last digest and inserting these."""
+    after), chained and stored exactly as :func:`record` does. Both take the database's
+    writer lock (``claim_write_lock``) before reading the last digest, so nobody — another
+    process on this PC, another desk on the server — can append an event in between: many
+    writers make one chain, never a fork."""
+    claim_write_lock(session)
     prev, now, rows = _link(session), at or utcnow(), []
     for entity_id, before, after in changes:
         b = canonical(jsonable(before)) if before is not None else None
@@ -519,7 +528,9 @@ def _typed_chunks(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]
     t = AuditEvent.__table__
     stmt = select(t.c.id, t.c.at, t.c.actor_id, t.c.actor_name, t.c.action, t.c.entity, t.c.entity_id,
                   t.c.before, t.c.after, t.c.prev_hash, t.c.hash).order_by(t.c.id)
-    result = session.connection().execution_options(yield_per=batch).execute(stmt)
+    # Options for this statement only (Connection.execution_options would change the
+    # connection in place: a later flush would run its UPDATE through a server-side cursor).
+    result = session.execute(stmt, execution_options={"yield_per": batch})
     for part in result.partitions(batch):
         yield [(r[0], r[1].isoformat(timespec="microseconds"), *r[2:7], canonical_text(r[7]),
                 canonical_text(r[8]), r[9], r[10]) for r in part]

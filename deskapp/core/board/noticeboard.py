@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session, object_session
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
+from deskapp.core.audit.conflicts import check_version
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import DeskError, ValidationError
 from deskapp.core.privacy import check as publication_check
 from deskapp.core.privacy import masking as privacy
 from deskapp.core.register.item_form import notice_end
-from deskapp.core.register.items import get_item
+from deskapp.core.register.items import CONFLICT_FIELDS, get_item
 from deskapp.core.store import settings
+from deskapp.core.store.db import claim_write_lock
 from deskapp.core.store.models import BoardIssue, Department, Item
 from deskapp.core.store.vocab import STATUSES
 
@@ -176,9 +178,12 @@ def _photo(session: Session, db: Optional[Database], actor: Actor, item_id: int,
 
 
 def register_posting(session: Session, actor: Actor, item_id: int, on: dt.date, board: str,
-                     today: dt.date, photo: Optional[Path] = None, db: Optional[Database] = None) -> Item:
-    """登记张贴: the date, which board (社区/公示栏), optionally a photo; starts the 公示期."""
+                     today: dt.date, photo: Optional[Path] = None, db: Optional[Database] = None,
+                     expected_version: Optional[int] = None) -> Item:
+    """登记张贴: the date, which board (社区/公示栏), optionally a photo; starts the 公示期.
+    ``expected_version``: the item as the user saw it (another desk may have posted it)."""
     item = get_item(session, item_id)
+    check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     if item.status not in SIGNED:
         raise ValidationError({"status": "尚未签发的信息不能登记张贴。"})
     if item.posted_on is not None and item.removed_on is None:
@@ -199,9 +204,11 @@ def register_posting(session: Session, actor: Actor, item_id: int, on: dt.date, 
 
 
 def register_removal(session: Session, actor: Actor, item_id: int, on: dt.date, today: dt.date,
-                     photo: Optional[Path] = None, db: Optional[Database] = None) -> Item:
+                     photo: Optional[Path] = None, db: Optional[Database] = None,
+                     expected_version: Optional[int] = None) -> Item:
     """登记撤下: the date it came down, optionally a photo of the empty board."""
     item = get_item(session, item_id)
+    check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     if item.posted_on is None:
         raise ValidationError({"removed_on": "尚未登记张贴，不能登记撤下。"})
     if item.removed_on is not None:
@@ -231,7 +238,9 @@ def items_to_post(session: Session, day: dt.date) -> list[int]:
 
 def board_issue(session: Session, actor: Actor, day: dt.date, item_ids: list[int]) -> BoardIssue:
     """The issue (第N期) for ``day``: made once per day, numbered per year; re-making the
-    board on the same day keeps its number and records the notices it now carries."""
+    board on the same day keeps its number and records the notices it now carries. Read
+    under the writer lock: two desks making the day's board at once get one issue."""
+    claim_write_lock(session)
     issue = session.scalar(select(BoardIssue).where(BoardIssue.issue_date == day))
     if issue is None:
         last = session.scalar(select(func.max(BoardIssue.number)).where(BoardIssue.year == day.year))

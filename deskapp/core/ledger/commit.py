@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, cast
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
@@ -23,7 +24,8 @@ from deskapp.core.ledger.preview import Preview
 from deskapp.core.register import items as register
 from deskapp.core.register import org
 from deskapp.core.register.items import AUDITED_FIELDS, ItemData
-from deskapp.core.store import settings
+from deskapp.core.store import counters, settings
+from deskapp.core.store.db import claim_write_lock
 from deskapp.core.store.models import CatalogueEntry, Item, table_of, utcnow
 
 
@@ -90,6 +92,11 @@ class _Serials:
             if candidate not in self.taken:
                 return candidate
 
+    def close(self) -> None:
+        """The register's counters continue after the serials handed out here."""
+        for year, head in self.heads.items():
+            counters.advance(self.session, counters.item_counter(head), self.next[year] - 1)
+
 
 def _row(data: ItemData, cal: WorkCalendar, limits: dict[int, int], default_limit: int,
          now: dt.datetime) -> dict[str, Any]:
@@ -117,6 +124,7 @@ def insert_items(session: Session, actor: Actor, datas: list[ItemData], today: d
     cal = cal or WorkCalendar.load(session)
     limits = {i: d for i, d in session.execute(select(CatalogueEntry.id, CatalogueEntry.time_limit_days))}
     default_limit = int(settings.get(session, "default_time_limit"))
+    claim_write_lock(session)  # the only writer until commit: the numbers checked stay free
     given = {d.index_no.strip() for d in datas if d.index_no}
     wanted, clash = sorted(given), set[str]()
     for start in range(0, len(wanted), 500):
@@ -131,9 +139,15 @@ def insert_items(session: Session, actor: Actor, datas: list[ItemData], today: d
         formed = cast(dt.date, data.formed_on)  # register.validate above refused a missing one
         row["index_no"] = data.index_no.strip() if data.index_no else serials.assign(formed.year)
         rows.append(row)
+    serials.close()
     # One executemany INSERT; ids are then read back by the (unique) index numbers — INSERT …
     # RETURNING over many batches costs quadratic time in SQLAlchemy 2.1's result splicing.
-    session.execute(insert(table_of(Item)), rows)  # Core executemany: no ORM bookkeeping
+    try:
+        with session.begin_nested():  # a clash leaves the caller's transaction usable
+            session.execute(insert(table_of(Item)), rows)  # Core executemany: no ORM bookkeeping
+    except IntegrityError as exc:
+        # Only a writer that bypassed the lock (an older desk on the same server) gets here.
+        raise DeskError("索引号与刚被其他电脑保存的信息冲突，未导入任何数据；请重新预览后再导入。") from exc
     numbers = [r["index_no"] for r in rows]
     by_number: dict[str, int] = {}
     for start in range(0, len(numbers), 500):

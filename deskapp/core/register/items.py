@@ -19,9 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
+from deskapp.core.audit.conflicts import check_version
 from deskapp.core.calendar.workdays import DueDate, WorkCalendar
 from deskapp.core.errors import ConcurrentEditError, DeskError, NotFoundError, ValidationError
-from deskapp.core.store import settings
+from deskapp.core.store import counters, settings
 from deskapp.core.store.db import claim_write_lock
 from deskapp.core.store.models import CatalogueEntry, Department, Item, Person, table_of
 from deskapp.core.store.vocab import ATTRIBUTES, KINDS, NOTICE_DAY_KINDS, SCOPES, STATUSES, VALIDITY
@@ -87,6 +88,7 @@ class ItemData:
 
 
 AUDITED_FIELDS = ItemData.names() + ["due_on", "due_provisional", "version"]
+CONFLICT_FIELDS = ItemData.names()  # what a ConcurrentEditError carries of the stored item
 
 
 def validate(data: ItemData, today: dt.date) -> None:
@@ -154,14 +156,25 @@ def index_prefix(session: Session, year: int) -> str:
     return f"{prefix}/{year}-"
 
 
+def largest_index_serial(session: Session, head: str) -> int:
+    """The largest serial among the 索引号 that begin with ``head`` (0 when none)."""
+    taken = session.scalars(select(Item.index_no).where(Item.index_no.startswith(head, autoescape=True)))
+    return max((int(s[len(head):]) for s in taken if s[len(head):].isdigit()), default=0)
+
+
 def next_index_no(session: Session, year: int) -> str:
-    """The next free 索引号 of ``year``: prefix + "/" + year + "-" + zero-padded serial."""
-    claim_write_lock(session)  # no other writer may take the same number before we commit
+    """The next free 索引号 of ``year``: prefix + "/" + year + "-" + zero-padded serial,
+    from the locked counter (core.store.counters): no other desk can take the same number,
+    and a rollback gives it back."""
     head = index_prefix(session, year)
     width = int(settings.get(session, "serial_width"))
-    taken = session.scalars(select(Item.index_no).where(Item.index_no.startswith(head, autoescape=True)))
-    serials = [int(s[len(head):]) for s in taken if s[len(head):].isdigit()]
-    return f"{head}{(max(serials, default=0) + 1):0{width}d}"
+
+    def taken(serial: int) -> bool:
+        return session.scalar(select(Item.id).where(Item.index_no == f"{head}{serial:0{width}d}")) is not None
+
+    serial = counters.allocate(session, counters.item_counter(head),
+                               lambda: largest_index_serial(session, head), taken)
+    return f"{head}{serial:0{width}d}"
 
 
 # --- due dates ------------------------------------------------------------------------------
@@ -263,6 +276,7 @@ def create_item(
     _assign(item, data)
     assert data.formed_on is not None
     if data.index_no:
+        claim_write_lock(session)  # nobody saves the same typed number between check and insert
         if session.scalar(select(Item.id).where(Item.index_no == data.index_no.strip())):
             raise ValidationError({"index_no": f"索引号“{data.index_no}”已被使用。"})
         item.index_no = data.index_no.strip()
@@ -332,8 +346,7 @@ def update_item(
     """Save an edit made on ``expected_version``; refuse if someone saved in between, and
     refuse changes to what the reviewers signed (see REVIEWED_FIELDS)."""
     item = get_item(session, item_id)
-    if item.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     _check_edit_allowed(item, data)
     validate(data, today or dt.date.today())
     _check_references(session, data)
@@ -354,8 +367,7 @@ def update_item(
 def delete_item(session: Session, actor: Actor, item_id: int, expected_version: int | None = None) -> None:
     """Only a draft can be deleted; what was published is withdrawn instead (留痕)."""
     item = get_item(session, item_id)
-    if expected_version is not None and item.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     if item.status not in ("draft", "returned"):
         raise ValidationError({"status": f"“{STATUSES[item.status]}”的信息不能删除；已发布的信息请下架。"})
     before = audit.snapshot(item, AUDITED_FIELDS)
@@ -379,8 +391,7 @@ def withdraw_item(session: Session, actor: Actor, item_id: int, reason: str,
                   expected_version: int | None = None, today: Optional[dt.date] = None) -> Item:
     """下架: a published item is withdrawn (with its reason), never deleted."""
     item = get_item(session, item_id)
-    if expected_version is not None and item.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     if item.status != "published":
         raise ValidationError({"status": "只有已发布的信息才能下架。"})
     if not reason.strip():

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from deskapp.core.attachments import files
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
-from deskapp.core.errors import ConcurrentEditError, NotFoundError, ValidationError
+from deskapp.core.audit.conflicts import check_version
+from deskapp.core.errors import NotFoundError, ValidationError
 from deskapp.core.store.db import Database
 from deskapp.core.store.models import Attachment, Department, WorklogAttachment, WorklogEntry
 
@@ -156,8 +157,7 @@ def update_entry(session: Session, actor: Actor, entry_id: int, expected_version
                  data: WorklogData, today: Optional[dt.date] = None) -> WorklogRow:
     """Save an edit made on ``expected_version``; refuse if someone saved in between."""
     entry = _get(session, entry_id)
-    if entry.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, entry, expected_version, "worklog", AUDITED)
     validate(data, today or dt.date.today())
     _check_department(session, data.department_id)
     before = audit.snapshot(entry, AUDITED)
@@ -173,8 +173,7 @@ def delete_entry(session: Session, db: Database, actor: Actor, entry_id: int,
                  expected_version: Optional[int] = None) -> None:
     """Delete an entry and its attachments (their files go when nothing else uses them)."""
     entry = _get(session, entry_id)
-    if expected_version is not None and entry.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, entry, expected_version, "worklog", AUDITED)
     before = audit.snapshot(entry, AUDITED)
     for attachment_id in _attachment_ids(session, entry_id):
         files.remove_attachment(session, db, actor, attachment_id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
+from deskapp.core.audit.conflicts import check_version
 from deskapp.core.errors import ConcurrentEditError, NotFoundError, ValidationError
 from deskapp.core.requests.vocab import APPEAL_KINDS, APPEAL_RESULTS
 from deskapp.core.store.models import Appeal, InfoRequest
@@ -103,8 +104,7 @@ def _get(session: Session, appeal_id: int, expected_version: Optional[int]) -> A
     appeal = session.get(Appeal, appeal_id)
     if appeal is None:
         raise NotFoundError(f"找不到编号为 {appeal_id} 的复议或诉讼记录，可能已被删除。")
-    if expected_version is not None and appeal.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, appeal, expected_version, ENTITY, AUDITED)
     return appeal
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
+from deskapp.core.audit.conflicts import check_version
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import ConcurrentEditError, DeskError, NotFoundError, ValidationError
 from deskapp.core.privacy import masking
@@ -36,8 +37,7 @@ from deskapp.core.requests.vocab import (
     OUTCOMES,
     REPLY_DELIVERIES,
 )
-from deskapp.core.store import settings
-from deskapp.core.store.db import claim_write_lock
+from deskapp.core.store import counters, settings
 from deskapp.core.store.models import Department, InfoRequest, RequestConsultation, RequestEvent, utcnow
 
 ENTITY = "info_request"
@@ -78,6 +78,7 @@ AUDITED = ["number", *RequestData.names(), "supplement_notice_on", "supplement_m
            "supplement_received_on", "extension_on", "extension_approver", "extension_reason", "fee_cents",
            "fee_notice_on", "fee_paid_on", "outcome", "reply_on", "reply_delivery", "withdrawn_on", "step",
            "due_on", "due_provisional", "version"]
+CONFLICT_FIELDS = AUDITED  # what a ConcurrentEditError carries of the stored request
 
 
 # --- checks on the registration -----------------------------------------------------------
@@ -173,10 +174,16 @@ def number_of(prefix: str, year: int, serial: int) -> str:
 
 
 def next_serial(session: Session, year: int) -> int:
-    """The next free serial of ``year``; the write lock is taken first (as items' 索引号), so
-    two desks saving at once cannot take the same number."""
-    claim_write_lock(session)
-    return (session.scalar(select(func.max(InfoRequest.serial)).where(InfoRequest.year == year)) or 0) + 1
+    """The next free serial of ``year`` from the locked counter (as items' 索引号), so two
+    desks saving at once cannot take the same number."""
+    def largest() -> int:
+        return session.scalar(select(func.max(InfoRequest.serial)).where(InfoRequest.year == year)) or 0
+
+    def taken(serial: int) -> bool:
+        stmt = select(InfoRequest.id).where(InfoRequest.year == year, InfoRequest.serial == serial)
+        return session.scalar(stmt) is not None
+
+    return counters.allocate(session, counters.request_counter(year), largest, taken)
 
 
 # --- the derived due date and step ------------------------------------------------------------
@@ -248,8 +255,7 @@ def get_request(session: Session, request_id: int) -> InfoRequest:
 
 def _open_for_step(session: Session, request_id: int, expected_version: int) -> InfoRequest:
     req = get_request(session, request_id)
-    if req.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, req, expected_version, ENTITY, CONFLICT_FIELDS)
     if req.outcome is not None:
         raise ValidationError({"outcome": "该申请已办结，不能再登记办理步骤；如需更正，请先撤销办结。"})
     return req
@@ -344,8 +350,7 @@ def update_request(session: Session, actor: Actor, request_id: int, expected_ver
                    today: Optional[dt.date] = None) -> InfoRequest:
     """Correct the registration (the number stays). A received date after a recorded step is refused."""
     req = get_request(session, request_id)
-    if req.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, req, expected_version, ENTITY, CONFLICT_FIELDS)
     validate(data, today or dt.date.today())
     _check_department(session, data.department_id)
     assert data.received_on is not None
@@ -586,8 +591,7 @@ def reopen_request(session: Session, actor: Actor, request_id: int, expected_ver
                    today: Optional[dt.date] = None) -> InfoRequest:
     """Undo a closing entered by mistake (撤销办结); the reason is kept in the history."""
     req = get_request(session, request_id)
-    if req.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, req, expected_version, ENTITY, CONFLICT_FIELDS)
     if req.outcome is None:
         _refuse("outcome", "该申请尚未办结，无需撤销。")
     if not reason.strip():

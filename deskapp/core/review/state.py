@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from deskapp.core.audit.conflicts import check_version
 from deskapp.core.errors import ConcurrentEditError
 from deskapp.core.register import items as register
 from deskapp.core.store.models import Item, ItemReview, ItemStep, utcnow
@@ -30,8 +31,7 @@ class Outcome:
 
 def load_item(session: Session, item_id: int, expected_version: Optional[int]) -> Item:
     item = register.get_item(session, item_id)
-    if expected_version is not None and item.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(session, item, expected_version, "item", register.CONFLICT_FIELDS)
     return item
 
 

@@ -401,7 +401,8 @@ class BoardTab(QWidget):
             board = str(settings.get(s, "board_name"))
         answer = self.ask_posting("登记张贴", sel[1].title, board)
         if answer is not None:
-            self._save(noticeboard.register_posting, sel[1].id, answer[0], answer[1], photo=answer[2])
+            self._save(noticeboard.register_posting, sel[1].id, answer[0], answer[1], photo=answer[2],
+                       expected_version=sel[1].version)
 
     def register_removal(self) -> None:
         sel = self.selected()
@@ -409,14 +410,21 @@ class BoardTab(QWidget):
             return
         answer = self.ask_posting("登记撤下", sel[1].title, None)
         if answer is not None:
-            self._save(noticeboard.register_removal, sel[1].id, answer[0], photo=answer[2])
+            self._save(noticeboard.register_removal, sel[1].id, answer[0], photo=answer[2],
+                       expected_version=sel[1].version)
 
-    def _save(self, fn: Any, item_id: int, *args: Any, photo: Any = None) -> None:
-        from deskapp.core.errors import DeskError
+    def _save(self, fn: Any, item_id: int, *args: Any, photo: Any = None,
+              expected_version: Optional[int] = None) -> None:
+        from deskapp.core.errors import ConcurrentEditError, DeskError
 
         try:
             with self.ctx.db.session() as s:
-                fn(s, self.ctx.actor, item_id, *args, today=self.ctx.today(), photo=photo, db=self.ctx.db)
+                fn(s, self.ctx.actor, item_id, *args, today=self.ctx.today(), photo=photo, db=self.ctx.db,
+                   expected_version=expected_version)
+        except ConcurrentEditError as exc:  # another desk registered it meanwhile: show what is stored
+            self.ctx.messages.warn(self, exc.message)
+            self.refresh()
+            return
         except DeskError as exc:
             self.ctx.messages.warn(self, exc.message)
             return

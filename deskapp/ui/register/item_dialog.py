@@ -4,11 +4,13 @@ Opened by the register tab as ``ItemDialog(ctx, item_id, parent).exec()`` (``ite
 None for a new item). Validation is core's ``register.validate``: each message appears in
 red next to its field and nothing is saved until all are right. Saving runs in ONE
 transaction (the item, then its attachments); an edit made on a version somebody else has
-since saved is refused (此记录已被他人修改) and overwrites nothing.
+since saved is refused and overwrites nothing: the 保存冲突 dialog shows both versions (who
+saved theirs, when) and the user takes theirs, saves over it, or goes back to editing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Optional
 
@@ -32,10 +34,12 @@ from deskapp.core.calendar.workdays import PROVISIONAL_NOTE, WorkCalendar
 from deskapp.core.errors import ConcurrentEditError, DeskError, ValidationError
 from deskapp.core.register import item_form
 from deskapp.core.register import items as register
+from deskapp.core.register.conflict import ConflictRow, conflict_rows
 from deskapp.core.register.items import ItemData
 from deskapp.core.store.vocab import STATUSES
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.form_kit import ERROR_COLOR, ErrorLabel
+from deskapp.ui.register.conflict_dialog import MINE, THEIRS, ConflictDialog
 from deskapp.ui.register.interpretation_picker import InterpretationField
 from deskapp.ui.register.item_fields import ChannelChecks, OptionalDateEdit
 from deskapp.ui.register.item_form_view import ItemFormView
@@ -257,9 +261,7 @@ class ItemDialog(QDialog):
             self._show_errors(exc.fields)
             return False
         except ConcurrentEditError as exc:
-            self.banner.show_message(str(exc))
-            self.ctx.messages.warn(self, str(exc))
-            return False
+            return self._resolve_conflict(exc, data)
         except DeskError as exc:
             self.ctx.messages.warn(self, str(exc))
             return False
@@ -269,6 +271,52 @@ class ItemDialog(QDialog):
         self.ctx.bus.items_changed.emit()
         self.accept()
         return True
+
+    def ask_conflict(self, error: ConcurrentEditError, rows: list[ConflictRow]) -> str:
+        """Theirs, mine or back to editing (conflict_dialog.THEIRS/MINE/EDIT); tests replace it."""
+        dialog = ConflictDialog(error, rows, self)
+        dialog.exec()
+        return dialog.choice
+
+    def _resolve_conflict(self, error: ConcurrentEditError, typed: ItemData) -> bool:
+        """Another desk saved this item first: show both versions, keep what was typed, and
+        do what the user chooses. Without the stored fields (the item was deleted, or the
+        error came from the flush), say so and keep the form as typed."""
+        if not error.stored or self._snapshot is None or error.stored_version is None:
+            self.banner.show_message(str(error))
+            self.ctx.messages.warn(self, str(error))
+            return False
+        with self.ctx.db.session() as s:
+            rows = conflict_rows(s, error.stored, typed)
+        choice = self.ask_conflict(error, rows)
+        if choice == THEIRS:
+            self._take_stored()
+            self.banner.show_message("已换成对方保存的版本；如需修改，请在此基础上修改后保存。")
+            return False
+        # Mine, or back to editing: the user has now seen the stored version, so the next save
+        # is made on it (and saves over it, recorded in the audit log as a second change).
+        self._snapshot = dataclasses.replace(self._snapshot, version=error.stored_version)
+        if choice == MINE:
+            return self.save()
+        self.banner.show_message("您填写的内容都还在；再保存将覆盖对方的修改。")
+        return False
+
+    def _take_stored(self) -> None:
+        """The form shows the item as stored now (attachments too), and that is its start."""
+        try:
+            self._loading = True
+            self._load_from_database()
+            assert self._snapshot is not None
+            self.form.load(self._base, self._snapshot.interpretation_label)
+            self.form.attachments.load(self._attachments)
+        except DeskError as exc:  # deleted meanwhile
+            self.ctx.messages.warn(self, str(exc))
+            return
+        finally:
+            self._loading = False
+        self._update_due()
+        self.form.refresh_files_title()
+        self._initial = self.form.collect(self._base)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         unplaced = self.form.show_errors(errors)

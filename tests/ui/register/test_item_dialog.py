@@ -4,6 +4,7 @@ due date, 公示期, attachments, read-only, closing. Chinese text goes in with 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,15 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from sqlalchemy import func, select
 
 from deskapp.core.attachments import files
+from deskapp.core.audit.chain import Actor
+from deskapp.core.errors import ConcurrentEditError
 from deskapp.core.register import items as register
+from deskapp.core.register.conflict import conflict_rows
 from deskapp.core.register.items import ItemData
 from deskapp.core.store.models import Attachment, AuditEvent, CatalogueEntry, Item, StoredFile
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.messages import RecordingMessages
+from deskapp.ui.register.conflict_dialog import EDIT, MINE, THEIRS, ConflictDialog, headline
 from deskapp.ui.register.interpretation_picker import InterpretationPicker
 from deskapp.ui.register.item_dialog import SETTINGS_KEY, ItemDialog, _settings
 from deskapp.ui.register.item_form_view import TAB_BASIC, TAB_PUBLISH
@@ -160,20 +165,87 @@ def test_several_errors_at_once(open_dialog):
     assert "有 2 处需要修改" in dialog.banner.text()
 
 
-def test_concurrent_edit_is_refused_and_overwrites_nothing(open_dialog, db, actor, today, ctx):
+def _saved_elsewhere(db, item_id, today, title="他人修改后的标题") -> None:
+    """李红, at another desk, saves the item first."""
+    with db.session() as s:
+        other = ItemData.of(register.get_item(s, item_id))
+        other.title = title
+        register.update_item(s, Actor(None, "李红"), item_id, 1, other, today=today)
+
+
+def test_concurrent_edit_shows_both_versions_and_overwrites_nothing(open_dialog, db, actor, today):
     item_id = make_item(db, actor, today)
     dialog = open_dialog(item_id)
-    with db.session() as s:  # somebody else saves first
-        other = ItemData.of(register.get_item(s, item_id))
-        other.title = "他人修改后的标题"
-        register.update_item(s, actor, item_id, 1, other, today=today)
+    _saved_elsewhere(db, item_id, today)
     dialog.field("title").setText("我的修改")
+    asked = []
+    dialog.ask_conflict = lambda error, rows: asked.append((error, rows)) or EDIT
     assert dialog.save() is False
-    assert any(kind == "warn" and "此记录已被他人修改" in text for kind, text in ctx.messages.shown)
-    assert "此记录已被他人修改" in dialog.banner.text()
+    error, rows = asked[0]
+    assert error.changed_by == "李红" and "李红" in headline(error)
+    differing = [(r.label, r.theirs, r.mine) for r in rows if r.differs]
+    assert differing == [("标题", "他人修改后的标题", "我的修改")] and rows[0].differs  # marked, first
+    assert dialog.field("title").text() == "我的修改"  # what was typed is kept
+    assert "覆盖" in dialog.banner.text()
     with db.session() as s:
         item = s.get(Item, item_id)
         assert (item.title, item.version) == ("他人修改后的标题", 2)
+
+
+def test_keep_mine_saves_over_theirs_on_the_stored_version(open_dialog, db, actor, today):
+    item_id = make_item(db, actor, today)
+    dialog = open_dialog(item_id)
+    _saved_elsewhere(db, item_id, today)
+    dialog.field("title").setText("我的修改")
+    dialog.ask_conflict = lambda error, rows: MINE
+    assert dialog.save() is True
+    with db.session() as s:
+        item = s.get(Item, item_id)
+        assert (item.title, item.version) == ("我的修改", 3)
+        updates = s.scalars(select(AuditEvent.actor_name).where(
+            AuditEvent.entity == "item", AuditEvent.action == "update").order_by(AuditEvent.id)).all()
+        assert updates == ["李红", actor.name]  # both saves are in the log
+
+
+def test_take_theirs_loads_the_stored_version_into_the_form(open_dialog, db, actor, today):
+    item_id = make_item(db, actor, today)
+    dialog = open_dialog(item_id)
+    _saved_elsewhere(db, item_id, today)
+    dialog.field("title").setText("我的修改")
+    dialog.ask_conflict = lambda error, rows: THEIRS
+    assert dialog.save() is False
+    assert dialog.field("title").text() == "他人修改后的标题" and not dialog.is_dirty()
+    dialog.field("title").setText("在对方版本上再改")
+    dialog.ask_conflict = lambda error, rows: pytest.fail("no conflict: the form is on version 2")
+    assert dialog.save() is True
+    with db.session() as s:
+        assert s.get(Item, item_id).title == "在对方版本上再改"
+
+
+def test_the_conflict_dialog_marks_what_differs(qtbot, db, actor, today, tmp_path):
+    item_id = make_item(db, actor, today, summary="原摘要")
+    _saved_elsewhere(db, item_id, today)
+    with db.session() as s:
+        try:
+            register.update_item(s, actor, item_id, 1, ItemData(
+                title="我的修改", kind="工作动态", formed_on=dt.date(2026, 11, 2), summary="我的摘要"), today=today)
+        except ConcurrentEditError as exc:
+            error = exc
+    with db.session() as s:
+        rows = conflict_rows(s, error.stored, ItemData(title="我的修改", kind="工作动态",
+                                                       formed_on=dt.date(2026, 11, 2), summary="我的摘要"))
+    dialog = ConflictDialog(error, rows)
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert [table.item(i, 0).text() for i in range(2)] == ["≠ 标题", "≠ 摘要"]
+    assert table.item(0, 1).text() == "他人修改后的标题" and table.item(0, 2).text() == "我的修改"
+    assert table.item(2, 0).text() == "类别"  # the same: not marked
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "conflict.png"))
+    if os.environ.get("DESKAPP_KEEP_GRABS"):
+        dialog.grab().save("/tmp/conflict.png")
+    dialog.mine_button.click()
+    assert dialog.choice == MINE
 
 
 def test_doc_no_normalised_on_leaving_the_field(open_dialog, db):
