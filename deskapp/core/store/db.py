@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskapp.core.errors import ConnectionLostError, DatabaseOpenError, DiskFullError
 from deskapp.core.store import writer
 from deskapp.core.store.changes import watch as watch_changes
-from deskapp.core.store.connection import open_failure_message
+from deskapp.core.store.connection import open_failure_message, server_unusable_message
 from deskapp.core.store.credentials import server_connect_args
 from deskapp.core.store.filelock import DeskLock
 from deskapp.core.store.location import is_url as is_url
@@ -243,8 +243,10 @@ def open_store(
             refresh_statistics(db)
     except (DatabaseError, OperationalError) as exc:
         _give_up(engine, lock)
+        if path is None:  # a server database the desk may not set up (no rights, not initialised)
+            raise DatabaseOpenError(server_unusable_message(resolved)) from exc
         raise DatabaseOpenError(
-            f"无法打开数据库“{path or resolved}”：文件已损坏或不是台账数据库，文件未被改动。"
+            f"无法打开数据库“{path}”：文件已损坏或不是台账数据库，文件未被改动。"
         ) from exc
     except BaseException:
         _give_up(engine, lock)

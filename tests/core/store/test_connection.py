@@ -138,3 +138,23 @@ def test_opening_a_desk_on_a_server_says_what_is_wrong(pg_server: PgServer) -> N
     with pytest.raises(DatabaseOpenError) as no_db:
         open_database(missing)
     assert "没有数据库“没有的库”" in no_db.value.message
+
+
+def test_a_server_database_the_desk_may_not_set_up_is_named_not_called_damaged(pg_server: PgServer) -> None:
+    """A role with table rights only (PostgreSQL 15: no CREATE on schema public) on a database
+    nobody initialised: the desk says to run server init, and shows no password."""
+    from deskapp.core.errors import DatabaseOpenError
+
+    name = pg_server.new_database()
+    try:
+        pg_server.admin("DROP ROLE IF EXISTS desk_clerk")
+        pg_server.admin("CREATE ROLE desk_clerk LOGIN PASSWORD 'Clerk-Pass-1'")
+        url = f"postgresql+psycopg://desk_clerk:Clerk-Pass-1@127.0.0.1:{pg_server.port}/{name}?sslmode=disable"
+        with pytest.raises(DatabaseOpenError) as refused:
+            open_database(url)
+        message = refused.value.message
+        assert "deskapp server init" in message and f"“{name}”" in message
+        assert "Clerk-Pass-1" not in message and "文件已损坏" not in message
+    finally:
+        pg_server.drop_database(name)
+        pg_server.admin("DROP ROLE IF EXISTS desk_clerk")
