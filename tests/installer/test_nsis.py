@@ -107,6 +107,11 @@ def test_the_setup_exe_installs_silently_per_user_and_its_uninstaller_keeps_the_
     start_menu = user / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs"
     assert (start_menu / "政务公开台账.lnk").is_file()
     assert list(home.rglob("政务公开台账.lnk")) or list(user.rglob("Desktop/政务公开台账.lnk"))
+    # An upgrade over it: files the new version no longer has do not linger in _internal.
+    (installed / "_internal" / "gone-in-the-new-version.pyd").write_bytes(b"old")
+    run(str(setup), "/S", r"/D=C:\办公\政务公开台账")
+    assert not (installed / "_internal" / "gone-in-the-new-version.pyd").exists()
+    assert (installed / "_internal" / "base_library.zip").is_file()
     registry = (prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
     assert "Uninstall\\\\deskapp]" in registry and '"DisplayVersion"="0.1.0"' in registry
     run(str(installed / "uninstall.exe"), "/S")
