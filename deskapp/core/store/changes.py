@@ -109,6 +109,11 @@ def watch(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", _note_write)
     for name in ("commit", "rollback"):
         event.listen(engine, name, _forget)
+    event.listen(engine, "reset", _forget_pooled)  # a connection handed back without commit
+
+
+def _forget_pooled(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+    record.info.pop(_TOUCHED, None)
 
 
 @event.listens_for(Session, "after_begin")
