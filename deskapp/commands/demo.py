@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from deskapp.commands import add_db_option, cli_actor, open_db, year_arg
 from deskapp.core.errors import DeskError
+from deskapp.core.store.credentials import mask_secrets
 from deskapp.core.store.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _refuse_or_clear(db: Database, force: bool) -> None:
         total = s.scalar(select(func.count()).select_from(Item)) or 0
         demo_items = s.scalar(select(func.count()).select_from(Item).where(Item.is_demo.is_(True))) or 0
     if total and not force:
-        where = db.path or db.url
+        where = db.path or mask_secrets(db.url)
         raise DeskError(f"数据库“{where}”中已有 {total} 条信息，未加入演示数据；如确需加入，请加 --force。")
     if demo_items:
         demo.remove_demo(db, cli_actor())
@@ -91,5 +92,5 @@ def _print_summary(summary: DemoSummary, db: Database) -> None:
         print(f"超期 {summary.late} 条，即将到期 {summary.due_soon} 条；"
               f"公示名单中的虚构人员 {summary.people_listed} 人。")
     print(f"新增科室/社区 {summary.departments_added} 个，人员 {summary.people_added} 名。"
-          f"数据库：{db.path or db.url}")
+          f"数据库：{db.path or mask_secrets(db.url)}")
     print("演示数据均已标明，可用 deskapp demo --remove 删除。")

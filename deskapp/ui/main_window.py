@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.operator_label = QLabel()
-        self.path_label = QLabel(str(self.ctx.db.path or self.ctx.db.url))
+        self.path_label = QLabel(str(self.ctx.db.path or mask_secrets(self.ctx.db.url)))
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.read_only_label = QLabel("只读")
         self.read_only_label.setStyleSheet("color: #a1121b; font-weight: bold; padding: 0 6px;")
