@@ -74,15 +74,20 @@ def verify_command(args: argparse.Namespace) -> int:
             total = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
             detail = event_summary(s, broken.event_id) if broken else ""
         seconds = time.perf_counter() - started
+        on_server = not db.is_sqlite
     finally:
         db.close()
     if args.json:
         print_json({"ok": broken is None, "events": total, "seconds": round(seconds, 3),
                     "broken_event_id": broken.event_id if broken and broken.event_id else None,
-                    "reason": broken.reason if broken else None})
+                    "reason": broken.reason if broken else None,
+                    "head_anchored_by": "audit_head row" if on_server else "audit_head row and anchor file"})
     elif broken is None:
         anchored = f"，与审计锚点 {args.anchor[0]}:{args.anchor[1]} 相符" if args.anchor else ""
         print(f"操作记录完整：共 {total} 条，逐条校验通过{anchored}（用时 {seconds:.2f} 秒）。")
+        if on_server:  # no data folder of its own, so no anchor file beside it (see core.audit.chain)
+            print("服务器数据库没有本机锚点文件：链尾由库内的链尾记录核对；"
+                  "如需防范整段改写，请用 --anchor 核对报表上打印的审计锚点。")
     elif not broken.event_id:  # not one event: a head kept beside or inside the database
         print(f"操作记录不完整：{broken.reason}。请用备份核对，并报告主管。")
     else:

@@ -30,6 +30,8 @@ from deskapp.core.store.db import Database
 from deskapp.core.store.models import AuditEvent, InfoRequest, Item, NumberCounter
 from tests.core.requests.helpers import data as request_data
 
+pytestmark = pytest.mark.both_backends  # every test here runs on SQLite and on the PostgreSQL server
+
 TODAY = dt.date(2026, 11, 26)
 WANG, LI = Actor(None, "王小明"), Actor(None, "李红")
 
@@ -213,3 +215,35 @@ def test_desks_appending_to_the_audit_log_at_once_make_one_chain(db: Database) -
     with db.session() as s:
         assert s.scalar(select(func.count()).where(AuditEvent.entity == "test")) == 60
     one_line(db)
+
+
+def test_audit_verify_on_the_command_line_after_many_writers(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    """`deskapp audit verify --db <url>` on both backends; on a server it says what anchors
+    the head (no anchor file: the database has no data folder of its own)."""
+    from deskapp import cli
+
+    def work(desk: Database, n: int) -> None:
+        for k in range(3):
+            with desk.session() as s:
+                create_item(s, Actor(None, f"第{n}台"), item_data(title=f"第{n}台第{k}条"), today=TODAY)
+
+    assert at_once(db, 4, work) == []
+    capsys.readouterr()
+    assert cli.main(["audit", "verify", "--db", db.url]) == 0
+    out = capsys.readouterr().out
+    assert "操作记录完整" in out
+    assert ("没有本机锚点文件" in out) == (not db.is_sqlite)
+
+
+def test_a_posting_registered_at_another_desk_is_not_registered_twice(db: Database) -> None:
+    from deskapp.core.board import noticeboard
+
+    item_id, version = make_item(db, kind=noticeboard.NOTICE_KIND)
+    with db.session() as s:  # signed, as the board needs (set directly: the review is not the point)
+        get_item(s, item_id).status = "approved"
+    with db.session() as s:
+        version = get_item(s, item_id).version
+        noticeboard.register_posting(s, LI, item_id, TODAY, "社区公示栏", TODAY, expected_version=version)
+    with pytest.raises(ConcurrentEditError) as caught, db.session() as s:
+        noticeboard.register_posting(s, WANG, item_id, TODAY, "街道公示栏", TODAY, expected_version=version)
+    assert caught.value.changed_by == "李红" and caught.value.stored["posted_board"] == "社区公示栏"
