@@ -197,3 +197,35 @@ def test_the_review_queue_follows_another_desk_keeping_its_selection(qtbot, demo
 
     qtbot.waitUntil(shows_new_title, timeout=3000)
     assert [r.item_id for r in tab.selected_rows()] == [chosen.item_id]
+
+
+def test_the_poll_backs_off_while_failing_and_says_once_when_it_is_back(qtbot, ctx, monkeypatch):
+    from deskapp.core.errors import ConnectionLostError
+    from deskapp.core.store.changes import Changes
+
+    failing = [True]
+
+    def flaky(_state):
+        if failing[0]:
+            raise ConnectionLostError("测试服务器")
+        return Changes(frozenset())
+
+    monkeypatch.setattr(live, "_poll", flaky)
+    poller = live.ChangePoller(ctx.db, interval_ms=50, max_backoff_ms=400)
+    lost, back = [], []
+    poller.connection_lost.connect(lost.append)
+    poller.connection_back.connect(lambda: back.append(True))
+    delays = []
+    real_start = poller.timer.start
+    monkeypatch.setattr(poller.timer, "start", lambda ms: (delays.append(ms), real_start(ms)))
+    poller.start()
+    qtbot.waitUntil(lambda: len(delays) >= 5, timeout=5000)
+    assert len(lost) == 1 and back == []
+    assert delays[:5] == [100, 200, 400, 400, 400]  # doubling, up to the cap
+    failing[0] = False
+    qtbot.waitUntil(lambda: back == [True], timeout=3000)
+    qtbot.wait(200)
+    assert len(lost) == 1 and back == [True] and poller.delay_ms == 50
+    poller.stop()
+    poller.stop()  # the window may close twice
+    assert not poller.timer.isActive()

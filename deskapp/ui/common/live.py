@@ -59,6 +59,7 @@ class ChangePoller(QObject):
         self.max_backoff_ms: int = max_backoff_ms or MAX_BACKOFF_MS
         self.delay_ms = self.interval_ms
         self.lost = False
+        self.stopped = False
         self.reader = LatestRead(self)
         self.reader.ready.connect(self._answered)
         self.reader.failed.connect(self._failed)
@@ -71,11 +72,16 @@ class ChangePoller(QObject):
         self.poll_now()
 
     def stop(self) -> None:
+        """No more polls; a read still running answers into nothing (the window is closing)."""
         self.timer.stop()
-        self.reader.ready.disconnect(self._answered)
-        self.reader.failed.disconnect(self._failed)
+        if not self.stopped:
+            self.stopped = True
+            self.reader.ready.disconnect(self._answered)
+            self.reader.failed.disconnect(self._failed)
 
     def poll_now(self) -> None:
+        if self.stopped:
+            return
         if self.reader.pending:  # the last read has not answered (a slow server): wait for it
             self.timer.start(self.delay_ms)
             return
