@@ -229,3 +229,22 @@ def test_the_poll_backs_off_while_failing_and_says_once_when_it_is_back(qtbot, c
     poller.stop()
     poller.stop()  # the window may close twice
     assert not poller.timer.isActive()
+
+
+def test_title_names_the_signed_in_account_on_a_server(qtbot, pg_seeded_url, tmp_path):
+    from deskapp.core.accounts.account import AccountInfo
+    from deskapp.core.accounts.roles import MAINTAINER
+
+    db = open_database(pg_seeded_url)
+    try:
+        account = AccountInfo(id=1, username="zhangsan", person_id=1, person_name="张三", role=MAINTAINER,
+                              department_id=None, department_name="")
+        ctx = AppContext(db=db, actor=Actor(1, "张三"), messages=RecordingMessages(), clock=lambda: TODAY,
+                         account=account)
+        window = _window(qtbot, ctx, tmp_path)
+        title = window.windowTitle()
+        assert title.endswith(f"— {account.display}") and "服务器 本机" in title
+        assert "zhangsan" not in title and "deskapp_test" not in title  # no user names of the database
+        window.close()
+    finally:
+        db.close()
