@@ -25,6 +25,7 @@ from deskapp.logs import setup_logging
 from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.crash_dialog import install_crash_handler
 from deskapp.ui.common.messages import Messages
+from deskapp.ui.common.worker import wait_for_reads
 from deskapp.ui.register.model import wait_for_background
 from deskapp.ui.settings.database_dialog import window_target
 
@@ -154,6 +155,7 @@ def run_app(db_arg: Optional[str], messages: Optional[Messages] = None) -> int:
                 return status if restore is None else restore_after_close(target, restore, messages)
             target = switch
     finally:
+        wait_for_reads()  # a 测试连接 still under way when its page was closed ends first
         handler.uninstall()
 
 

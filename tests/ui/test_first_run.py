@@ -203,3 +203,35 @@ def test_first_start_onto_the_server_opens_the_window_there(no_summary, pg_serve
         assert logs and all(PG_PASSWORD not in p.read_text("utf-8") for p in logs if p.exists())
     finally:
         pg_server.drop_database(name)
+
+
+def test_closing_the_page_during_a_connection_test_waits_for_it(no_summary, monkeypatch) -> None:
+    """A server that never greets: the page is closed mid-test; the app ends cleanly after
+    the test's timeout, with no thread left running."""
+    import socket
+
+    from deskapp.ui.common.worker import _ReadThread
+    from deskapp.ui.settings import server_form
+
+    monkeypatch.setattr(server_form, "CHECK_TIMEOUT_SECONDS", 1)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(0)
+    try:
+        def close_mid_test(page: WelcomeDialog) -> None:
+            page.on_server.setChecked(True)
+            form = page.server_form
+            form.host.setText("127.0.0.1")
+            form.port.setValue(silent.getsockname()[1])
+            form.user.setText("clerk")
+            form.password.setText("x")
+            page.start_button.click()
+            assert form.checking
+            page.reject()
+
+        seen: dict = {"stop": True}
+        _drive(close_mid_test, seen)
+        assert run_app(None, RecordingMessages()) == 0
+        assert all(t.isFinished() for t in _ReadThread.running) and seen.get("welcomed") == 1
+    finally:
+        silent.close()
