@@ -28,7 +28,7 @@ from deskapp.core.store.connection import (
     ServerAddress,
     check_connection,
 )
-from deskapp.core.store.credentials import PasswordStore
+from deskapp.core.store.credentials import PasswordStore, split_password
 from deskapp.ui.common.form_kit import ERROR_COLOR, FieldErrors, hint_label
 from deskapp.ui.common.worker import LatestRead
 
@@ -70,6 +70,7 @@ class ServerForm(QWidget):
         self._after: Optional[Callable[[CheckResult], None]] = None
         self._layout()
         self.test_button.clicked.connect(lambda: self.start_check())
+        self.host.editingFinished.connect(self._take_pasted_url)
 
     def _layout(self) -> None:
         outer = QVBoxLayout(self)
@@ -113,6 +114,26 @@ class ServerForm(QWidget):
         index = self.sslmode.findData(address.sslmode)
         self.sslmode.setCurrentIndex(max(index, 0))
         self.password.setText(self.store.get(address.url()) or "")
+
+    def _take_pasted_url(self) -> None:
+        """A whole address pasted into 服务器地址 (postgresql://user:pw@host:port/db?sslmode=…)
+        fills every field; its password goes to the password field only."""
+        text = self.host.text().strip()
+        if "://" not in text:
+            return
+        bare, password = split_password(text) if ServerAddress.from_url(text) else (text, None)
+        address = ServerAddress.from_url(bare)
+        if address is None:
+            self.errors.show({"host": "这不是 PostgreSQL 数据库地址，请填写服务器的地址或名称。"})
+            return
+        self.host.setText(address.host)
+        self.port.setValue(address.port)
+        self.database.setText(address.database)
+        self.user.setText(address.user)
+        self.sslmode.setCurrentIndex(max(self.sslmode.findData(address.sslmode), 0))
+        if password is not None:
+            self.password.setText(password)
+        self.errors.clear()
 
     def problems(self) -> dict[str, str]:
         problems = self.address().problems()

@@ -241,3 +241,17 @@ def test_a_remembered_server_that_does_not_answer_offers_the_dialog(monkeypatch,
     assert run_app(None, again) == 0, again.shown
     assert chosen[0].startswith("postgresql+psycopg://clerk@127.0.0.1:1/") and seen == [str(local)]
     assert remembered_target(QSettings()) == str(local)
+
+
+def test_a_pasted_address_fills_the_form(qtbot, qsettings, tmp_path):
+    dialog = _dialog(qtbot, str(tmp_path / "desk.db"), qsettings)
+    form = dialog.server_form
+    form.host.setText("postgresql+psycopg://clerk:P%40ss-1@10.1.2.3:5433/街道台账?sslmode=verify-full")
+    form.host.editingFinished.emit()
+    assert (form.host.text(), form.port.value(), form.database.text(), form.user.text()) == \
+        ("10.1.2.3", 5433, "街道台账", "clerk")
+    assert form.sslmode.currentData() == "verify-full" and form.password.text() == "P@ss-1"
+    assert "P@ss" not in form.address().url()
+    form.host.setText("mysql://x@y/z")
+    form.host.editingFinished.emit()
+    assert "不是 PostgreSQL" in form.errors.message("host")
