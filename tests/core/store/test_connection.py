@@ -158,3 +158,20 @@ def test_a_server_database_the_desk_may_not_set_up_is_named_not_called_damaged(p
     finally:
         pg_server.drop_database(name)
         pg_server.admin("DROP ROLE IF EXISTS desk_clerk")
+
+
+def test_the_command_line_uses_the_kept_password(pg_server: PgServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """`deskapp --db postgresql+psycopg://user@host/db items` with no password in the URL:
+    the one kept for that server (as the window's 设置 → 数据库位置 keeps it) is used."""
+    from deskapp import cli
+
+    name = pg_server.new_database(template=pg_server.seeded_template())
+    try:
+        url = _address(pg_server, database=name, sslmode="disable").url()
+        assert cli.main(["items", "--db", url, "--json"]) == 2  # nothing kept yet: refused, one line
+        assert "密码不对" in capsys.readouterr().err
+        PasswordStore().save(url, PG_PASSWORD)
+        assert cli.main(["items", "--db", url, "--json"]) == 0
+        assert capsys.readouterr().out.strip().startswith("[")
+    finally:
+        pg_server.drop_database(name)
