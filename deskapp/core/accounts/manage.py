@@ -140,7 +140,7 @@ def reset_password(session: Session, actor: Actor, account_id: int, new_password
     account.password_hash = hash_password(new_password)
     account.failed_count, account.locked_until = 0, None
     session.flush()
-    audit.record(session, actor, "reset_password", "account", account.id, before,
+    audit.record(session, actor, "reset_login_password", "account", account.id, before,
                  {"password_reset": True, "failed_count": 0, "locked_until": None})
 
 

@@ -70,24 +70,24 @@ def _attempt(session: Session, username: str, password: str, now: dt.datetime) -
     account = session.scalar(select(Account).where(func.lower(Account.username) == name.lower()))
     if account is None:
         verify_password(password, None)
-        audit.record(session, audit.SYSTEM, "signin_failed", "account", None, None,
+        audit.record(session, audit.SYSTEM, "login_failed", "account", None, None,
                      {"username": name[:50], "reason": "unknown_user"})
         return SignInError(_wrong_message(p))
     who = Actor(account.person_id, account.person.name)
     if account.locked_until is not None and account.locked_until > now:
-        audit.record(session, who, "signin_refused", "account", account.id, None,
+        audit.record(session, who, "login_refused", "account", account.id, None,
                      {"username": account.username, "reason": "locked",
                       "locked_until": audit.jsonable(account.locked_until)})
         return SignInError(_locked_message(account.locked_until, now, p), account.locked_until)
     if not verify_password(password, account.password_hash):
         return _failed(session, account, who, now, p)
     if not account.active or not account.person.active:
-        audit.record(session, who, "signin_refused", "account", account.id, None,
+        audit.record(session, who, "login_refused", "account", account.id, None,
                      {"username": account.username, "reason": "disabled"})
         return SignInError("该账户已停用，请联系管理员。")
     account.failed_count, account.locked_until, account.last_sign_in = 0, None, now
     session.flush()
-    audit.record(session, who, "signin", "account", account.id, None,
+    audit.record(session, who, "login", "account", account.id, None,
                  {"username": account.username, "role": account.role})
     return info(account)
 
@@ -98,14 +98,14 @@ def _failed(session: Session, account: Account, who: Actor, now: dt.datetime,
     session.execute(update(Account).where(Account.id == account.id)
                     .values(failed_count=Account.failed_count + 1))
     session.refresh(account, ["failed_count"])
-    audit.record(session, who, "signin_failed", "account", account.id, None,
+    audit.record(session, who, "login_failed", "account", account.id, None,
                  {"username": account.username, "failed_count": account.failed_count})
     if account.failed_count < p.max_failed:
         return SignInError(_wrong_message(p))
     account.locked_until = now + dt.timedelta(minutes=p.lock_minutes)
     account.failed_count = 0  # after the lockout the account has its tries again
     session.flush()
-    audit.record(session, who, "signin_locked", "account", account.id, None,
+    audit.record(session, who, "login_locked", "account", account.id, None,
                  {"username": account.username, "locked_until": audit.jsonable(account.locked_until),
                   "after_failures": p.max_failed})
     return SignInError(_locked_message(account.locked_until, now, p), account.locked_until)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from deskapp.core.accounts.scope import check_department
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.audit.conflicts import check_version
@@ -271,6 +272,7 @@ def create_item(
     cal: Optional[WorkCalendar] = None, is_demo: bool = False,
 ) -> Item:
     validate(data, today or dt.date.today())
+    check_department(session, data.department_id)  # a department account drafts only its own
     _check_references(session, data)
     item = Item(is_demo=is_demo)
     _assign(item, data)
@@ -309,6 +311,7 @@ def get_item(session: Session, item_id: int) -> Item:
     item = session.get(Item, item_id)
     if item is None:
         raise NotFoundError(f"找不到编号为 {item_id} 的信息，可能已被删除。")
+    check_department(session, item.department_id)  # a department account opens only its own
     return item
 
 
@@ -349,6 +352,7 @@ def update_item(
     check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     _check_edit_allowed(item, data)
     validate(data, today or dt.date.today())
+    check_department(session, data.department_id)  # nor moves an item to another department
     _check_references(session, data)
     if data.index_no and data.index_no != item.index_no:
         clash = session.scalar(select(Item.id).where(Item.index_no == data.index_no, Item.id != item_id))

@@ -14,6 +14,7 @@ from typing import Any, Optional, Protocol, Sequence
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from deskapp.core.accounts.scope import department_clause
 from deskapp.core.calendar.dates import iso_or_none
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.privacy import masking as privacy
@@ -175,6 +176,9 @@ class Register:
             clauses.append(item_search_clause(self.db, f.search))
         if f.ids is not None:
             clauses.append(Item.id.in_(id_list(f.ids)))
+        mine = department_clause(session, Item.department_id)  # a department account's own only
+        if mine is not None:
+            clauses.append(mine)
         return clauses
 
     def _sorted(self, stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:

@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.scope import check_department, department_clause
 from deskapp.core.calendar.dates import iso_or_none
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.privacy import masking
@@ -230,6 +231,9 @@ class RequestRegister:
             c.append(or_(InfoRequest.number.contains(text, autoescape=True),
                          InfoRequest.applicant_name.contains(text, autoescape=True),
                          InfoRequest.content.contains(text, autoescape=True)))
+        mine = department_clause(session, InfoRequest.department_id)  # a department account's own only
+        if mine is not None:
+            c.append(mine)
         return c
 
     def _sorted(self, stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
@@ -297,6 +301,7 @@ class RequestRegister:
 
     def detail(self, session: Session, request_id: int) -> RequestDetail:
         req = records.get_request(session, request_id)
+        check_department(session, req.department_id, "申请")
         session.refresh(req)  # another window may have recorded a step since it was loaded
         cal = self.calendar(session)
         cons = records.consultations_of(session, req.id)

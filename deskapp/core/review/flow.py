@@ -15,10 +15,12 @@ from typing import Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.roles import department_scoped_step
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import ValidationError
 from deskapp.core.store.models import (
+    Item,
     ItemReview,
     ItemStep,
     ItemStepPerson,
@@ -94,6 +96,12 @@ class StepView:
     @property
     def role_label(self) -> str:
         return ROLES.get(self.role or "", "")
+
+    @property
+    def department_scoped(self) -> bool:
+        """Decided by the role's holders in the item's own department (科室负责人初审), unless
+        the step names its people."""
+        return not self.people and department_scoped_step(self.role)
 
     def as_data(self) -> StepData:
         return StepData(self.name, [p.id for p in self.people], self.role, self.can_withhold, self.id)
@@ -257,9 +265,11 @@ def sync_waiting_items(session: Session, view: FlowView) -> int:
     """Give undecided steps of items in review the flow's current deciders. Returns how many
     item steps changed."""
     by_id = {s.id: {p.id for p in s.deciders} for s in view.steps}
+    scoped = {s.id for s in view.steps if s.department_scoped}
     rows = session.execute(
-        select(ItemStep.id, ItemStep.flow_step_id)
+        select(ItemStep.id, ItemStep.flow_step_id, Item.department_id)
         .join(ItemReview, ItemReview.item_id == ItemStep.item_id)
+        .join(Item, Item.id == ItemStep.item_id)
         .where(ItemReview.current_position.is_not(None),
                ItemStep.position >= ItemReview.current_position,
                ItemStep.flow_step_id.in_(list(by_id)))
@@ -274,6 +284,8 @@ def sync_waiting_items(session: Session, view: FlowView) -> int:
     changed = 0
     for row in rows:
         wanted = by_id[row.flow_step_id]
+        if row.flow_step_id in scoped:
+            wanted = in_department(session, wanted, row.department_id)
         if not wanted or current.get(row.id, set()) == wanted:
             continue  # never empty a step: a flow without people there is reported instead
         session.execute(delete(ItemStepPerson).where(ItemStepPerson.item_step_id == row.id))
@@ -281,6 +293,29 @@ def sync_waiting_items(session: Session, view: FlowView) -> int:
         changed += 1
     session.flush()
     return changed
+
+
+def in_department(session: Session, people: set[int], department_id: Optional[int]) -> set[int]:
+    """Those of ``people`` who belong to ``department_id``; all of them for an item without a
+    department (nobody's own: any holder of the role decides)."""
+    if department_id is None or not people:
+        return set(people)
+    return set(session.scalars(select(Person.id).where(Person.id.in_(sorted(people)),
+                                                       Person.department_id == department_id)))
+
+
+def step_is_department_scoped(session: Session, flow_step_id: Optional[int]) -> bool:
+    """Whether an item's step (copied from flow step ``flow_step_id``) is decided only within
+    the item's department: its flow step still exists, has a department-scoped role and no
+    named people."""
+    if flow_step_id is None:
+        return False
+    step = session.get(ReviewStep, flow_step_id)
+    if step is None or not department_scoped_step(step.role):
+        return False
+    named = session.scalar(select(ReviewStepPerson.person_id)
+                           .where(ReviewStepPerson.step_id == flow_step_id).limit(1))
+    return named is None
 
 
 # --- the approval form's title ----------------------------------------------------------------

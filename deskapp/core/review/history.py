@@ -31,12 +31,15 @@ ACTIONS = {
     "board_issue": "编排公示栏期次", "publication_check_confirm": "确认发布前检查",
     # 依申请公开: each step of a request is recorded under its history's own name.
     **EVENT_KINDS, "carry_over": "结转下年度", "demo_requests": "生成演示依申请公开",
+    # Accounts on a server (issue 13)
+    "login": "登录", "login_failed": "登录密码错误", "login_locked": "登录锁定", "login_refused": "拒绝登录",
+    "reset_login_password": "重设登录密码", "unlock": "解锁账户",
 }
 ENTITIES = {
     "item": "信息", "person": "人员", "department": "科室", "setting": "设置", "calendar_year": "节假日安排",
     "calendar": "节假日安排", "review_flow": "审核流程", "catalogue_entry": "公开目录", "catalogue": "公开目录",
     "stored_file": "文件", "tally": "统计报表", "worklog": "工作记录", "board_issue": "公示栏期次",
-    "info_request": "依申请公开", "appeal": "复议/诉讼",
+    "info_request": "依申请公开", "appeal": "复议/诉讼", "account": "账户",
 }
 FIELDS = {
     "status": "状态", "step": "当前步骤", "decided_step": "审核步骤", "decision": "签批结果",

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional, TypeVarTuple, Unpack
 from sqlalchemy import CursorResult, Row, Select, SQLColumnExpression, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from deskapp.core.accounts.scope import department_clause
 from deskapp.core.calendar.workdays import ONE_DAY, WorkCalendar
 from deskapp.core.privacy import masking as privacy
 from deskapp.core.register.query import due_soon_clause, due_soon_limit, overdue_clause
@@ -108,7 +109,7 @@ def _ctx(session: Session, today: dt.date, oldest: Optional[dt.date]) -> _Ctx:
     return _Ctx(today, due_soon_limit(session, today, cal), WorkdayCounter(cal, first, today))
 
 
-def _base(extra: Iterable[SQLColumnExpression[Any]] = ()) -> Select[Unpack[tuple[Any, ...]]]:
+def _all(extra: Iterable[SQLColumnExpression[Any]] = ()) -> Select[Unpack[tuple[Any, ...]]]:
     dep, drafter = aliased(Department), aliased(Person)
     # created_at as its stored text: only its date is needed, and parsing 10 000 datetimes
     # is a noticeable part of opening the tab.
@@ -118,7 +119,9 @@ def _base(extra: Iterable[SQLColumnExpression[Any]] = ()) -> Select[Unpack[tuple
             .outerjoin(drafter, drafter.id == Item.drafter_id))
 
 
-def _created(text: Optional[str]) -> Optional[dt.date]:
+def _created(text: Optional[str] | dt.datetime) -> Optional[dt.date]:
+    if isinstance(text, dt.datetime):  # PostgreSQL hands the timestamp over as one
+        return text.date()
     try:
         return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
@@ -191,6 +194,11 @@ def queue_rows(session: Session, today: dt.date, person_id: Optional[int] = None
     With ``person_id``: only the items whose current step that person may decide (待我审批).
     """
     current = _current_steps(session)
+    mine = department_clause(session, Item.department_id)  # a department account's own only
+
+    def _base(extra: Iterable[SQLColumnExpression[Any]] = ()) -> Select[Unpack[tuple[Any, ...]]]:
+        stmt = _all(extra)
+        return stmt if mine is None else stmt.where(mine)
     # (row, group, since, position, deciders) first; the rows are built once the oldest date
     # is known (the working-day counter spans it), without a scan of every review for it.
     found: list[tuple[Any, str, Optional[dt.date], Optional[int], tuple[tuple[int, ...], tuple[str, ...]]]] = []
@@ -223,7 +231,9 @@ def _sorted(rows: list[QueueRow]) -> list[QueueRow]:
 
 
 def draft_count(session: Session) -> int:
-    return session.scalar(select(func.count(Item.id)).where(Item.status == "draft")) or 0
+    stmt = select(func.count(Item.id)).where(Item.status == "draft")
+    mine = department_clause(session, Item.department_id)
+    return session.scalar(stmt if mine is None else stmt.where(mine)) or 0
 
 
 def grouped(session: Session, rows: list[QueueRow]) -> list[QueueGroup]:

@@ -37,7 +37,13 @@ from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import ConcurrentEditError, DeskError, ValidationError
 from deskapp.core.review import passwords
-from deskapp.core.review.flow import ensure_flow, forbid_self_approval, load_flow
+from deskapp.core.review.flow import (
+    ensure_flow,
+    forbid_self_approval,
+    in_department,
+    load_flow,
+    step_is_department_scoped,
+)
 from deskapp.core.review.state import Outcome, flush_checked, load_item, outcome, steps_of, touch
 from deskapp.core.store.models import (
     Item,
@@ -105,7 +111,10 @@ def _snapshot_steps(session: Session, item: Item) -> list[ItemStep]:
                         can_withhold=view.can_withhold, flow_step_id=view.id)
         session.add(step)
         session.flush()
-        session.add_all(ItemStepPerson(item_step_id=step.id, person_id=p.id) for p in view.deciders)
+        deciders = {p.id for p in view.deciders}
+        if view.department_scoped:  # 科室负责人初审: the head of the item's own department
+            deciders = in_department(session, deciders, item.department_id)
+        session.add_all(ItemStepPerson(item_step_id=step.id, person_id=p) for p in sorted(deciders))
         steps.append(step)
     return steps
 
@@ -163,6 +172,10 @@ def _current(session: Session, item: Item) -> tuple[ItemReview, ItemStep, list[I
 
 def _check_decider(session: Session, item: Item, step: ItemStep, decider: Decider, decision: str) -> None:
     allowed = deciders_of(session, step.id)
+    if step_is_department_scoped(session, step.flow_step_id) and item.department_id is not None:
+        # Steps copied before this rule held every holder of the role: keep the department's.
+        own = in_department(session, set(allowed), item.department_id)
+        allowed = {pid: name for pid, name in allowed.items() if pid in own}
     if decider.id not in allowed:
         names = "、".join(allowed.values()) or "（无在职人员）"
         raise ValidationError({"person": f"“{step.name}”只能由{names}签批。"})

@@ -45,7 +45,7 @@ def test_sign_in_with_the_right_password_names_the_person_and_is_audited(db):
     account = sign_in(db, " ZHOU ", PW, now=NOW)
     assert (account.username, account.person_name, account.is_admin) == ("zhou", "周管理", True)
     assert account.actor().name == "周管理" and account.scope().everything
-    assert len(_events(db, "signin")) == 1
+    assert len(_events(db, "login")) == 1
     with db.session() as s:
         stored = s.scalar(select(Account))
         assert PW not in stored.password_hash and stored.last_sign_in == NOW
@@ -67,8 +67,8 @@ def test_five_wrong_passwords_lock_for_fifteen_minutes_even_after_a_restart(db, 
         assert sign_in(again, "zhou", PW, now=NOW + dt.timedelta(minutes=16)).username == "zhou"
         with again.session() as s:
             actions = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert actions.count("signin_failed") == 5 and actions.count("signin_locked") == 1
-        assert "signin_refused" in actions and actions[-1] == "signin"
+        assert actions.count("login_failed") == 5 and actions.count("login_locked") == 1
+        assert "login_refused" in actions and actions[-1] == "login"
         with again.session() as s:
             assert verify_chain(s) is None
     finally:
@@ -94,7 +94,7 @@ def test_unknown_user_gets_the_same_message_and_is_audited(db):
     with pytest.raises(SignInError) as wrong:
         sign_in(db, "zhou", "nope", now=NOW)
     assert unknown.value.message == wrong.value.message
-    assert [e.after["username"] for e in _events(db, "signin_failed")] == ["nobody", "zhou"]
+    assert [e.after["username"] for e in _events(db, "login_failed")] == ["nobody", "zhou"]
 
 
 def test_disabled_account_cannot_sign_in_and_reset_password_ends_a_lockout(db):
@@ -113,8 +113,8 @@ def test_disabled_account_cannot_sign_in_and_reset_password_ends_a_lockout(db):
     with db.session() as s:
         manage.reset_password(s, SYSTEM, account_id, "另一个-密码2")
     assert sign_in(db, "zhou", "另一个-密码2", now=NOW).username == "zhou"
-    assert {e.action for e in _events(db, "reset_password")} == {"reset_password"}
-    for event in _events(db, "reset_password") + _events(db, "create"):
+    assert {e.action for e in _events(db, "reset_login_password")} == {"reset_login_password"}
+    for event in _events(db, "reset_login_password") + _events(db, "create"):
         assert "另一个" not in str(event.after) and "scrypt" not in str(event.after)
 
 

@@ -1,0 +1,172 @@
+"""What a signed-in account may see and do: a department desk sees, opens and saves only its
+own department's items and requests (even by id), and a 科室负责人 decides only the first step
+of their own department's items — on the single-PC desk as well. Both backends."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from deskapp.core.accounts.account import AccountInfo
+from deskapp.core.accounts.scope import OutOfScopeError, bind_scope
+from deskapp.core.audit.chain import Actor
+from deskapp.core.errors import ValidationError
+from deskapp.core.register import item_form, items
+from deskapp.core.register.query import ItemFilter, Register
+from deskapp.core.requests.query import RequestRegister
+from deskapp.core.requests.records import RequestData, create_request
+from deskapp.core.review import workflow
+from deskapp.core.review.detail import item_detail
+from deskapp.core.review.flow import StepData, load_flow, save_flow
+from deskapp.core.review.queue import draft_count, queue_rows
+from deskapp.core.store.models import Department
+from tests.review_support import PASSWORD, TODAY, Staff, add_person, make_item, make_staff
+
+pytestmark = pytest.mark.both_backends
+ACTOR = Actor(None, "测试员")
+
+
+@pytest.fixture
+def office(db):
+    """党政办公室 (make_staff) and 幸福社区 with its own drafter, head and one item each."""
+    with db.session() as s:
+        staff = make_staff(s)
+        other = Department(name="幸福社区", kind="community")
+        s.add(other)
+        s.flush()
+        other_head = add_person(s, "钱书记", ["dept_head"], other.id)
+        other_drafter = add_person(s, "冯社工", ["drafter"], other.id)
+        other_staff = Staff(other_drafter, other_head, staff.secrecy, staff.deputy, staff.chief, other.id)
+        own_item = make_item(s, ACTOR, staff, title="党政办的通知")
+        other_item = make_item(s, ACTOR, other_staff, title="幸福社区的公示")
+    return staff, other_staff, own_item, other_item
+
+
+def _desk_account(dept_id: int, dept_name: str, role: str = "desk") -> AccountInfo:
+    return AccountInfo(1, "desk", 99, "经办", role, dept_id, dept_name)
+
+
+def test_a_department_desk_sees_and_opens_only_its_own_items(db, office):
+    staff, other, own_item, other_item = office
+    bind_scope(db, _desk_account(staff.dept, "党政办公室").scope())
+    with db.session() as s:
+        assert Register(db, TODAY).item_ids(s, ItemFilter()) == [own_item]
+        assert Register(db, TODAY).counts(s, ItemFilter())[0] == 1
+        assert {r.item_id for r in queue_rows(s, TODAY)} == {own_item}
+        assert draft_count(s) == 1
+        assert item_form.load_item(s, own_item).id == own_item
+        # By id, through every door: the register's form, the detail pane, a review action.
+        with pytest.raises(OutOfScopeError, match="其他科室或社区"):
+            item_form.load_item(s, other_item)
+        with pytest.raises(OutOfScopeError):
+            item_detail(s, other_item)
+        with pytest.raises(OutOfScopeError):
+            workflow.submit(s, ACTOR, other_item, None, today=TODAY)
+
+
+def test_a_department_desk_cannot_save_or_draft_for_another_department(db, office):
+    staff, other, own_item, other_item = office
+    with db.session() as s:
+        foreign = items.ItemData.of(items.get_item(s, other_item))
+        version = items.get_item(s, other_item).version
+        mine = items.ItemData.of(items.get_item(s, own_item))
+        mine_version = items.get_item(s, own_item).version
+    bind_scope(db, _desk_account(staff.dept, "党政办公室").scope())
+    with pytest.raises(OutOfScopeError):
+        with db.session() as s:
+            items.update_item(s, ACTOR, other_item, version, dataclasses.replace(foreign, title="改掉"),
+                              today=TODAY)
+    with pytest.raises(OutOfScopeError):
+        with db.session() as s:
+            items.create_item(s, ACTOR, dataclasses.replace(foreign, index_no=""), today=TODAY)
+    with pytest.raises(OutOfScopeError):  # nor move its own item over to the community
+        with db.session() as s:
+            items.update_item(s, ACTOR, own_item, mine_version,
+                              dataclasses.replace(mine, department_id=other.dept), today=TODAY)
+    with pytest.raises(OutOfScopeError):
+        with db.session() as s:
+            items.delete_item(s, ACTOR, other_item)
+    with db.session() as s:
+        made = items.create_item(s, ACTOR, dataclasses.replace(mine, index_no="", title="新草稿"), today=TODAY)
+        assert made.department_id == staff.dept
+    bind_scope(db, _desk_account(0, "", role="maintainer").scope())  # the maintainer sees all
+    with db.session() as s:
+        assert items.get_item(s, other_item).title == "幸福社区的公示"
+        assert len(Register(db, TODAY).item_ids(s, ItemFilter())) == 3
+
+
+def test_a_department_desk_sees_only_its_own_requests(db, office):
+    staff, other, _, _ = office
+    with db.session() as s:
+        ids = [create_request(s, ACTOR, RequestData(applicant_name=name, phone="13800000000", delivery="pickup",
+                                                    received_on=TODAY, content="申请公开某文件",
+                                                    department_id=dept), today=TODAY).id
+               for name, dept in (("甲", staff.dept), ("乙", other.dept))]
+    bind_scope(db, _desk_account(other.dept, "幸福社区").scope())
+    with db.session() as s:
+        register = RequestRegister(db, TODAY)
+        from deskapp.core.requests.query import RequestFilter
+
+        assert register.ids(s, RequestFilter()) == [ids[1]]
+        assert register.detail(s, ids[1]).id == ids[1]
+        with pytest.raises(OutOfScopeError, match="申请"):
+            register.detail(s, ids[0])
+
+
+def _submit(db, item_id: int) -> None:
+    with db.session() as s:
+        workflow.submit(s, ACTOR, item_id, None, today=TODAY)
+
+
+def test_a_dept_head_decides_only_their_own_departments_first_step(db, office):
+    """Without a scope at all (the single-PC desk): 钱书记 heads 幸福社区 and may not sign
+    党政办公室's 科室负责人初审, nor may 李科长 sign the community's."""
+    staff, other, own_item, other_item = office
+    _submit(db, own_item)
+    _submit(db, other_item)
+    with db.session() as s:
+        rows = {r.item_id: r for r in queue_rows(s, TODAY)}
+        assert set(rows[own_item].decider_ids) == {staff.head}
+        assert set(rows[other_item].decider_ids) == {other.head}
+        assert {r.item_id for r in queue_rows(s, TODAY, person_id=other.head)} == {other_item}
+    for item_id, wrong in ((own_item, other.head), (other_item, staff.head)):
+        with pytest.raises(ValidationError, match="只能由"):
+            with db.session() as s:
+                workflow.approve(s, ACTOR, item_id, None, wrong, PASSWORD, today=TODAY)
+        with pytest.raises(ValidationError, match="只能由"):
+            with db.session() as s:
+                workflow.record_paper_decision(s, ACTOR, item_id, None, wrong, "approve", "", TODAY,
+                                               today=TODAY)
+    with db.session() as s:
+        workflow.approve(s, ACTOR, own_item, None, staff.head, PASSWORD, today=TODAY)
+        workflow.approve(s, ACTOR, other_item, None, other.head, PASSWORD, today=TODAY)
+
+
+def test_steps_copied_with_every_head_are_still_decided_only_in_the_department(db, office):
+    """An item submitted before the rule (its first step lists every 科室负责人) or after the
+    flow was saved: the decision is still refused to another department's head."""
+    staff, other, own_item, _ = office
+    _submit(db, own_item)
+    with db.session() as s:
+        from deskapp.core.store.models import ItemStep, ItemStepPerson
+
+        first = s.query(ItemStep).filter_by(item_id=own_item, position=1).one()
+        s.add(ItemStepPerson(item_step_id=first.id, person_id=other.head))  # as an old desk copied
+    with pytest.raises(ValidationError, match="只能由李科长"):
+        with db.session() as s:
+            workflow.approve(s, ACTOR, own_item, None, other.head, PASSWORD, today=TODAY)
+    with db.session() as s:  # saving the flow hands waiting steps to the department's heads only
+        save_flow(s, ACTOR, load_flow(s).as_data())
+        assert set(workflow.deciders_of(s, first.id)) == {staff.head}
+
+
+def test_a_step_that_names_its_people_is_not_department_scoped(db, office):
+    staff, other, own_item, _ = office
+    with db.session() as s:
+        data = load_flow(s).as_data()
+        data.steps[0] = StepData(data.steps[0].name, [other.head], "dept_head", False, data.steps[0].id)
+        save_flow(s, ACTOR, data)
+    _submit(db, own_item)
+    with db.session() as s:
+        workflow.approve(s, ACTOR, own_item, None, other.head, PASSWORD, today=TODAY)
