@@ -22,15 +22,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+
+from deskapp.core.errors import DeskError
 
 # The advisory lock's key: any 64-bit number no other program on the office's server uses
 # for its own advisory locks; this one spells "deskwrtr".
 WRITER_LOCK_KEY = 0x6465736B77727472
 _HELD = "deskapp_writer_lock_held"  # connection info: the lock is held in this transaction
 _WRITES = ("INSERT", "UPDATE", "DELETE")
+WAIT_SECONDS = 60  # how long a save waits for another desk's save before giving up
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE lock_not_available: lock_timeout ran out
+
+
+class WriterBusyError(DeskError):
+    """Another desk's save held the database for longer than WAIT_SECONDS (or this desk
+    waited for itself: a second connection writing while the first holds the lock)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"数据库正忙：另一台电脑的保存超过 {WAIT_SECONDS} 秒仍未完成，本次操作未保存，请稍后重试。")
+
+
+def _take(dbapi_cursor: Any) -> None:
+    """Wait for the lock at most WAIT_SECONDS: never hang a desk for ever."""
+    try:
+        dbapi_cursor.execute(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'")
+        dbapi_cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+        dbapi_cursor.execute("SET LOCAL lock_timeout = 0")
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise WriterBusyError() from exc
+        raise
 
 
 def claim(session: Session) -> None:
@@ -39,7 +63,11 @@ def claim(session: Session) -> None:
     conn = session.connection()
     if conn.info.get(_HELD):
         return
-    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+    cursor = conn.connection.cursor()
+    try:
+        _take(cursor)
+    finally:
+        cursor.close()
     conn.info[_HELD] = True
 
 
@@ -60,7 +88,7 @@ def _before_write(conn: Connection, cursor: Any, statement: str, parameters: Any
         return
     lock_cursor = conn.connection.cursor()
     try:
-        lock_cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+        _take(lock_cursor)
     finally:
         lock_cursor.close()
     conn.info[_HELD] = True

@@ -247,3 +247,24 @@ def test_a_posting_registered_at_another_desk_is_not_registered_twice(db: Databa
     with pytest.raises(ConcurrentEditError) as caught, db.session() as s:
         noticeboard.register_posting(s, WANG, item_id, TODAY, "街道公示栏", TODAY, expected_version=version)
     assert caught.value.changed_by == "李红" and caught.value.stored["posted_board"] == "社区公示栏"
+
+
+def test_a_desk_waiting_too_long_for_another_desks_save_is_told(db: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: a save waits for the writer lock at most WAIT_SECONDS, then a Chinese
+    message, nothing saved (SQLite has its own busy timeout)."""
+    if db.is_sqlite:
+        pytest.skip("SQLite waits through its busy_timeout instead")
+    from deskapp.core.store import writer
+
+    monkeypatch.setattr(writer, "WAIT_SECONDS", 1)
+    other = open_database(db.url)
+    try:
+        with other.session() as holding:
+            writer.claim(holding)  # another desk is saving and does not finish
+            with pytest.raises(writer.WriterBusyError) as caught, db.session() as s:
+                create_item(s, WANG, item_data(), today=TODAY)
+            assert "请稍后重试" in str(caught.value)
+    finally:
+        other.close()
+    make_item(db)  # once the other desk is done, saving works again
