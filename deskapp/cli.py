@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "deskapp.commands.report",
     "deskapp.commands.backup",
     "deskapp.commands.db",
+    "deskapp.commands.server",
 ]
 
 log = logging.getLogger(__name__)
