@@ -56,6 +56,13 @@ DESK_DATA_TABLES = ("item", "info_request", "attachment", "worklog_entry", "boar
                     "account", "annual_report", "reported_quarter")
 
 
+# What the progress line calls the main tables (others by their own name).
+TABLE_LABELS = {"item": "信息", "info_request": "依申请公开", "audit_event": "操作记录", "attachment": "附件登记",
+                "person": "人员", "department": "科室", "catalogue_entry": "公开目录", "calendar_day": "节假日",
+                "review_decision": "审核意见", "item_step": "审核步骤", "worklog_entry": "工作记录",
+                "request_event": "申请办理记录", "setting": "设置", "board_issue": "公示栏期次"}
+
+
 class CopyError(DeskError):
     """The copy could not be made; the target is as it was."""
 
@@ -334,7 +341,7 @@ def copy_steps(source: Database, target: str, force: bool = False,
             for table in tables:
                 for n in _copy_table(src, dst, table):
                     done += n
-                    yield done, total, f"正在复制 {table.name}（{done}/{total}）"
+                    yield done, total, f"正在复制{TABLE_LABELS.get(table.name, table.name)}（{done}/{total}）"
             _reset_sequences(dst, tables)
             for sha in shas:
                 data = _read_content(source, src, src_blob, sha)
