@@ -174,6 +174,20 @@ def restore_after_close(db_arg: Optional[str], backup_db: Path, messages: Messag
     return 0
 
 
+def sign_in_to_server(ctx: AppContext) -> bool:
+    """登录 before the window: the account becomes ``ctx.account``, its person the actor of
+    every audit event, and its scope bound to every session. False when the user quit."""
+    from deskapp.core.accounts.scope import bind_scope
+    from deskapp.ui.settings.signin_dialog import sign_in_dialog
+
+    account = sign_in_dialog(ctx.db)
+    if account is None:
+        return False
+    bind_scope(ctx.db, account.scope())
+    ctx.account, ctx.actor = account, account.actor()
+    return True
+
+
 def _run_window(app: QApplication, db: Database, read_only: bool,
                 messages: Messages) -> tuple[int, Optional[Path], Optional[str]]:
     """The exit status, the backup to restore when the user chose 恢复 (the window closed for
@@ -187,12 +201,16 @@ def _run_window(app: QApplication, db: Database, read_only: bool,
         return 0, None, None
     if first.switch_to:
         return 0, None, first.switch_to
-    actor = first.operator or choose_actor(db, read_only)
-    if actor is None:
-        return 0, None, None
-    if first.operator is not None and first.operator.id is not None:
-        remember_operator(first.operator.id)
-    ctx.actor = actor
+    if not db.is_sqlite:  # a shared server: each person signs in; the account decides what they see
+        if not sign_in_to_server(ctx):
+            return 0, None, None
+    else:
+        actor = first.operator or choose_actor(db, read_only)
+        if actor is None:
+            return 0, None, None
+        if first.operator is not None and first.operator.id is not None:
+            remember_operator(first.operator.id)
+        ctx.actor = actor
     window = MainWindow(ctx, QSettings())
     window.show()
     show_opening_summary(ctx, window, QSettings(), on_open_review=window.show_review_tab)

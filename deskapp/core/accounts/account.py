@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
@@ -44,3 +45,11 @@ class AccountInfo:
         if self.role not in DEPARTMENT_ROLES:
             return EVERYTHING
         return Scope(self.department_id, self.department_name, limited=True)
+
+
+def local_time_text(utc: dt.datetime, now: dt.datetime) -> str:
+    """“14:32”, or “12月7日 14:32” on another day: when a locked account may try again."""
+    local = utc.replace(tzinfo=dt.timezone.utc).astimezone()
+    today = now.replace(tzinfo=dt.timezone.utc).astimezone().date()
+    clock = local.strftime("%H:%M")
+    return clock if local.date() == today else f"{local.month}月{local.day}日 {clock}"

@@ -4,6 +4,7 @@ hashes never enter the log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -11,13 +12,13 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.accounts.account import AccountInfo
+from deskapp.core.accounts.account import AccountInfo, local_time_text
 from deskapp.core.accounts.hashing import check_new_password, hash_password
 from deskapp.core.accounts.roles import ACCOUNT_ROLES, ADMIN, DEPARTMENT_ROLES
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import NotFoundError, ValidationError
-from deskapp.core.store.models import Account, Department, Person
+from deskapp.core.store.models import Account, Department, Person, utcnow
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,50}$")
 FIELDS = ["username", "person_id", "role", "department_id", "active"]
@@ -34,10 +35,14 @@ class AccountData:
     active: bool = True
 
 
-def info(account: Account) -> AccountInfo:
+def info(account: Account, now: Optional[dt.datetime] = None) -> AccountInfo:
     dept = account.department
+    now = now or utcnow()
+    locked = account.locked_until
+    locked_text = local_time_text(locked, now) if locked is not None and locked > now else ""
     return AccountInfo(account.id, account.username, account.person_id, account.person.name,
-                       account.role, account.department_id, dept.name if dept else "", account.active)
+                       account.role, account.department_id, dept.name if dept else "", account.active,
+                       locked_text)
 
 
 def list_accounts(session: Session) -> list[AccountInfo]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from deskapp.core.accounts.account import AccountInfo
+from deskapp.core.accounts.account import AccountInfo, local_time_text
 from deskapp.core.accounts.hashing import verify_password
 from deskapp.core.accounts.manage import info
 from deskapp.core.audit import chain as audit
@@ -45,14 +45,6 @@ class Policy:
 def policy(session: Session) -> Policy:
     return Policy(int(settings.get(session, "signin_max_failed")),
                   int(settings.get(session, "signin_lock_minutes")))
-
-
-def local_time_text(utc: dt.datetime, now: dt.datetime) -> str:
-    """“14:32”, or “12月7日 14:32” on another day: when a locked account may try again."""
-    local = utc.replace(tzinfo=dt.timezone.utc).astimezone()
-    today = now.replace(tzinfo=dt.timezone.utc).astimezone().date()
-    clock = local.strftime("%H:%M")
-    return clock if local.date() == today else f"{local.month}月{local.day}日 {clock}"
 
 
 def _locked_message(until: dt.datetime, now: dt.datetime, p: Policy) -> str:

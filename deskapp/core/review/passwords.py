@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
-from deskapp.core.accounts.hashing import (  # noqa: F401  (re-exported: the signer API)
+from deskapp.core.accounts.hashing import (
     KEY_BYTES,
     MIN_LENGTH,
     PBKDF2_ITERATIONS,
@@ -30,6 +30,12 @@ from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError, NotFoundError
 from deskapp.core.store.models import Person, SignInFailure
+
+# The hashing is shared with sign-in passwords (core/accounts), re-exported as the signer API.
+__all__ = ["KEY_BYTES", "MIN_LENGTH", "PBKDF2_ITERATIONS", "SALT_BYTES", "SCRYPT_N", "SCRYPT_P", "SCRYPT_R",
+           "check_new_password", "hash_password", "verify_password",
+           "MAX_FAILED", "WrongPasswordError", "SigningLockedError", "Signer", "has_password",
+           "set_password", "change_password", "clear_password", "authenticate"]
 
 MAX_FAILED = 5  # consecutive wrong passwords before signing is locked until a reset
 

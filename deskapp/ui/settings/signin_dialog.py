@@ -1,0 +1,90 @@
+"""登录: on a database server each person signs in with their own account before the window
+opens (core/accounts/signin: wrong passwords counted, lockout with the time to retry). The
+single-PC desk never shows this; it keeps its operator chooser."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.accounts.account import AccountInfo
+from deskapp.core.accounts.signin import SignInError, sign_in
+from deskapp.core.store.db import Database
+from deskapp.ui.common.form_kit import ErrorLabel, busy
+
+USERNAME_KEY = "account/username"  # the last user name signed in on this PC (never a password)
+
+
+class SignInDialog(QDialog):
+    def __init__(self, db: Database, server: str, parent: Optional[QWidget] = None,
+                 qsettings: Optional[QSettings] = None):
+        super().__init__(parent)
+        self.db = db
+        self.qsettings = qsettings if qsettings is not None else QSettings()
+        self.account: Optional[AccountInfo] = None
+        self.setWindowTitle("登录")
+        self.setMinimumWidth(380)
+        layout = QVBoxLayout(self)
+        where = QLabel(f"服务器：{server}")
+        where.setWordWrap(True)
+        layout.addWidget(where)
+        form = QFormLayout()
+        self.username = QLineEdit(str(self.qsettings.value(USERNAME_KEY, "") or ""))
+        self.username.setMaxLength(50)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(128)
+        form.addRow("用户名：", self.username)
+        form.addRow("密码：", self.password)
+        layout.addLayout(form)
+        self.error = ErrorLabel()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setDefault(True)
+        buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def accept(self) -> None:
+        name = self.username.text().strip()
+        if not name or not self.password.text():
+            self.error.show_message("请输入用户名和密码。")
+            return
+        try:
+            with busy():
+                self.account = sign_in(self.db, name, self.password.text())
+        except SignInError as exc:
+            self.error.show_message(exc.message)
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.qsettings.setValue(USERNAME_KEY, self.account.username)
+        super().accept()
+
+
+def server_label(db: Database) -> str:
+    """“desk 于 192.168.1.10” — which server, without user or password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db.url)
+    host = url.host or str(url.query.get("host", "")) or "本机"
+    return f"{url.database or ''} 于 {host}"
+
+
+def sign_in_dialog(db: Database, parent: Optional[QWidget] = None) -> Optional[AccountInfo]:
+    """The signed-in account, or None when the user chose 退出."""
+    dialog = SignInDialog(db, server_label(db), parent)
+    return dialog.account if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,123 @@
+"""登录 on a server and 设置 → 账户…: a wrong password says so and keeps the dialog open, the
+fifth locks the account with the time to retry, the right one signs in; the administrator adds
+and disables accounts in the window; the window built for a signed-in account scopes its tabs
+and offers 账户… instead of 切换操作人."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QPushButton
+
+from deskapp.core.accounts import manage
+from deskapp.core.accounts.manage import AccountData
+from deskapp.core.accounts.signin import sign_in
+from deskapp.core.audit.chain import SYSTEM, Actor
+from deskapp.core.store.models import Department, Person
+from deskapp.ui.common.context import AppContext
+from deskapp.ui.common.messages import RecordingMessages
+from deskapp.ui.settings.accounts_dialog import AccountForm, AccountsDialog
+from deskapp.ui.settings.signin_dialog import USERNAME_KEY, SignInDialog
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen platform
+PW = "管理员-口令1"
+
+
+@pytest.fixture
+def desk(db):
+    with db.session() as s:
+        dept = Department(name="幸福社区", kind="community")
+        s.add(dept)
+        s.flush()
+        admin = Person(name="周管理", roles=["maintainer"])
+        worker = Person(name="冯社工", roles=["drafter"], department_id=dept.id)
+        s.add_all([admin, worker])
+        s.flush()
+        manage.create_account(s, SYSTEM, AccountData("admin", admin.id, "admin"), PW)
+    return db
+
+
+def _try(qtbot, dialog: SignInDialog, user: str, password: str) -> None:
+    dialog.username.setText(user)
+    dialog.password.setText(password)
+    dialog.ok.click()
+
+
+def test_wrong_password_then_lockout_then_success(qtbot, desk):
+    qsettings = QSettings()
+    dialog = SignInDialog(desk, "desk 于 本机", qsettings=qsettings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _try(qtbot, dialog, "admin", "wrong-1")
+    assert dialog.isVisible() and dialog.account is None
+    assert "用户名或密码不正确" in dialog.error.text() and not dialog.error.isHidden()
+    assert dialog.password.text() == ""  # cleared for the next try; the name stays
+    assert dialog.username.text() == "admin"
+    for n in range(4):
+        _try(qtbot, dialog, "admin", f"wrong-{n + 2}")
+    assert "账户已锁定，请于" in dialog.error.text() and "后再试" in dialog.error.text()
+    _try(qtbot, dialog, "admin", PW)  # locked: even the right password waits
+    assert dialog.account is None and "已锁定" in dialog.error.text()
+    dialog.grab().save("/tmp/signin_locked.png")
+
+
+def test_the_right_password_signs_in_and_remembers_the_name(qtbot, desk):
+    qsettings = QSettings()
+    dialog = SignInDialog(desk, "desk 于 本机", qsettings=qsettings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _try(qtbot, dialog, " admin ", PW)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.account is not None and dialog.account.person_name == "周管理"
+    assert qsettings.value(USERNAME_KEY) == "admin"
+    again = SignInDialog(desk, "desk 于 本机", qsettings=qsettings)
+    qtbot.addWidget(again)
+    assert again.username.text() == "admin"
+
+
+def test_the_administrator_adds_and_disables_an_account_in_the_window(qtbot, desk):
+    admin = sign_in(desk, "admin", PW)
+    messages = RecordingMessages()
+    ctx = AppContext(db=desk, actor=admin.actor(), messages=messages, account=admin)
+    dialogs = AccountsDialog(ctx)
+    qtbot.addWidget(dialogs)
+    form = AccountForm(ctx, dialogs)
+    qtbot.addWidget(form)
+    form.username.setText("xingfu")
+    form.person.setCurrentIndex(form.person.findText("冯社工（幸福社区）"))
+    form.role.setCurrentIndex(form.role.findData("desk"))
+    form.password.setText("社区-口令1")
+    form.repeat.setText("社区-口令1")
+    form.accept()
+    assert "请为其选择科室" in form.error.text()  # a desk account needs its department
+    form.department.setCurrentIndex(form.department.findText("幸福社区"))
+    form.accept()
+    assert form.result() == QDialog.DialogCode.Accepted
+    dialogs.reload()
+    assert [a.username for a in dialogs.accounts] == ["admin", "xingfu"]
+    assert dialogs.table.item(1, 3).text() == "幸福社区" and dialogs.table.item(1, 4).text() == "正常"
+    dialogs.table.selectRow(1)
+    next(b for b in dialogs.findChildren(QPushButton) if b.text() == "停用/启用").click()
+    assert dialogs.table.item(1, 4).text() == "已停用"
+    dialogs.table.selectRow(0)  # the only administrator cannot be disabled
+    next(b for b in dialogs.findChildren(QPushButton) if b.text() == "停用/启用").click()
+    assert messages.shown and "唯一启用的管理员" in messages.shown[-1][1]
+    dialogs.grab().save("/tmp/accounts_dialog.png")
+
+
+def test_the_window_of_a_signed_in_account(qtbot, desk):
+    from deskapp.core.accounts.scope import bind_scope
+    from deskapp.ui.main_window import MainWindow
+
+    admin = sign_in(desk, "admin", PW)
+    bind_scope(desk, admin.scope())
+    ctx = AppContext(db=desk, actor=admin.actor(), messages=RecordingMessages(), account=admin)
+    window = MainWindow(ctx, QSettings())
+    qtbot.addWidget(window)
+    texts = [a.text() for a in window.menuBar().actions()[-1].menu().actions()] + \
+        [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
+    assert "账户…" in texts and "切换操作人…" not in texts
+    plain = MainWindow(AppContext(db=desk, actor=Actor(None, "测试员"), messages=RecordingMessages()), QSettings())
+    qtbot.addWidget(plain)
+    texts = [a.text() for m in plain.menuBar().actions() if m.menu() for a in m.menu().actions()]
+    assert "切换操作人…" in texts and "账户…" not in texts
