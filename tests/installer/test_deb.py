@@ -104,7 +104,10 @@ def test_the_package_has_the_uos_layout_and_nothing_outside_opt_apps(installed: 
     assert os.access(installed.program, os.X_OK)
     for n in SIZES:
         assert _png_size(app / f"entries/icons/hicolor/{n}x{n}/apps/{installed.appid}.png") == (n, n)
-    entry = (app / f"entries/applications/{installed.appid}.desktop").read_text(encoding="utf-8")
+    entry_file = app / f"entries/applications/{installed.appid}.desktop"
+    if shutil.which("desktop-file-validate"):  # desktop-file-utils (run-tests.sh installs it)
+        _sh("desktop-file-validate", str(entry_file))
+    entry = entry_file.read_text(encoding="utf-8")
     assert "Name=政务公开台账" in entry and "Name[zh_CN]=政务公开台账" in entry
     assert "Comment[zh_CN]=" in entry and "Categories=Office;" in entry
     assert f"Exec={installed.program}\n" in entry and f"Icon={installed.appid}\n" in entry
