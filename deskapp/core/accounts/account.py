@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from deskapp.core.accounts.roles import ADMIN, DEPARTMENT_ROLES, role_label
-from deskapp.core.accounts.scope import EVERYTHING, Scope
+from deskapp.core.accounts.scope import Scope
 from deskapp.core.audit.chain import Actor
 
 
@@ -43,8 +43,9 @@ class AccountInfo:
 
     def scope(self) -> Scope:
         if self.role not in DEPARTMENT_ROLES:
-            return EVERYTHING
-        return Scope(self.department_id, self.department_name, limited=True)
+            return Scope(person_id=self.person_id, role=self.role)
+        return Scope(self.department_id, self.department_name, limited=True,
+                     person_id=self.person_id, role=self.role)
 
 
 def local_time_text(utc: dt.datetime, now: dt.datetime) -> str:

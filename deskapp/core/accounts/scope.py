@@ -29,6 +29,10 @@ class Scope:
     department_id: Optional[int] = None
     department_name: str = ""
     limited: bool = False  # a department role whose account has no department sees nothing
+    # The signed-in account's person and role (None on the single-PC desk and the CLI): on a
+    # server a decision is signed only by the account's own person, in the account's role.
+    person_id: Optional[int] = None
+    role: Optional[str] = None
 
     @property
     def everything(self) -> bool:

@@ -304,18 +304,23 @@ def in_department(session: Session, people: set[int], department_id: Optional[in
                                                        Person.department_id == department_id)))
 
 
-def step_is_department_scoped(session: Session, flow_step_id: Optional[int]) -> bool:
-    """Whether an item's step (copied from flow step ``flow_step_id``) is decided only within
-    the item's department: its flow step still exists, has a department-scoped role and no
-    named people."""
+def deciding_role(session: Session, flow_step_id: Optional[int]) -> Optional[str]:
+    """The role whose holders decide an item's step (copied from flow step ``flow_step_id``):
+    None when the flow step is gone or names its people."""
     if flow_step_id is None:
-        return False
+        return None
     step = session.get(ReviewStep, flow_step_id)
-    if step is None or not department_scoped_step(step.role):
-        return False
+    if step is None or not step.role:
+        return None
     named = session.scalar(select(ReviewStepPerson.person_id)
                            .where(ReviewStepPerson.step_id == flow_step_id).limit(1))
-    return named is None
+    return step.role if named is None else None
+
+
+def step_is_department_scoped(session: Session, flow_step_id: Optional[int]) -> bool:
+    """Whether an item's step is decided only within the item's department: its flow step
+    still exists, has a department-scoped role and no named people."""
+    return department_scoped_step(deciding_role(session, flow_step_id))
 
 
 # --- the approval form's title ----------------------------------------------------------------

@@ -33,11 +33,14 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.roles import ADMIN, MAINTAINER, role_label
+from deskapp.core.accounts.scope import scope_of
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import ConcurrentEditError, DeskError, ValidationError
 from deskapp.core.review import passwords
 from deskapp.core.review.flow import (
+    deciding_role,
     ensure_flow,
     forbid_self_approval,
     in_department,
@@ -179,11 +182,31 @@ def _check_decider(session: Session, item: Item, step: ItemStep, decider: Decide
     if decider.id not in allowed:
         names = "、".join(allowed.values()) or "（无在职人员）"
         raise ValidationError({"person": f"“{step.name}”只能由{names}签批。"})
+    _check_account(session, step, decider, allowed)
     if decision == "approve" and decider.id == item.drafter_id and forbid_self_approval(session):
         raise ValidationError(
             {"person": f"{decider.name}是该信息的经办人，不能同意自己起草的信息；请由其他审批人签批。"})
     if decision == "withhold" and not step.can_withhold:
         raise ValidationError({"decision": f"“{step.name}”这一步不能决定不予公开；不予公开应在保密审查时决定。"})
+
+
+def _check_account(session: Session, step: ItemStep, decider: Decider, allowed: dict[int, str]) -> None:
+    """On a server the signed-in account signs only as its own person and in its own role;
+    a decision signed on paper is recorded only by a maintainer or administrator."""
+    scope = scope_of(session)
+    if scope.person_id is None:
+        return  # the single-PC desk and the command line: the password alone says who signs
+    if decider.mode == "paper":
+        if scope.role not in (ADMIN, MAINTAINER):
+            raise ValidationError({"person": "纸质签批只能由维护员或管理员录入。"})
+        return
+    if decider.id != scope.person_id:
+        names = "、".join(allowed.values())
+        raise ValidationError({"person": f"只能以本人账户签批；“{step.name}”请由{names}用自己的账户登录后签批。"})
+    role = deciding_role(session, step.flow_step_id)
+    if role is not None and scope.role != role:
+        raise ValidationError({"person": f"您的账户角色是“{role_label(scope.role or '')}”，"
+                                         f"“{step.name}”应由“{role_label(role)}”账户签批。"})
 
 
 def _opinion(decision: str, opinion: str) -> str:

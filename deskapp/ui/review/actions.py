@@ -39,6 +39,12 @@ class ReviewActions:
     # --- asking (replaced in tests) ---------------------------------------------------------
     def ask_signature(self, title: str, info: str, signers: Sequence[tuple[int, str]],
                       opinion: str = "optional", opinion_label: str = "意见") -> Optional[Signature]:
+        account = self.ctx.account
+        if account is not None:  # on a server the signed-in person signs, nobody else
+            signers = [s for s in signers if s[0] == account.person_id]
+            if not signers:
+                self.ctx.messages.warn(self.tab, "这一步不由您签批；请由审批人用自己的账户登录后签批。")
+                return None
         dialog = SignDialog(title, info, signers, self.ctx.actor.id, opinion, opinion_label, self.tab)
         return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
 

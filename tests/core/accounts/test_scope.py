@@ -170,3 +170,31 @@ def test_a_step_that_names_its_people_is_not_department_scoped(db, office):
     _submit(db, own_item)
     with db.session() as s:
         workflow.approve(s, ACTOR, own_item, None, other.head, PASSWORD, today=TODAY)
+
+
+def _as(db, person_id: int, role: str, dept_id=None, dept_name: str = "") -> None:
+    bind_scope(db, AccountInfo(7, "who", person_id, "某人", role, dept_id, dept_name).scope())
+
+
+def test_on_a_server_an_account_signs_only_as_itself_and_in_its_role(db, office):
+    staff, other, own_item, _ = office
+    _submit(db, own_item)
+    _as(db, staff.secrecy, "secrecy")  # signed in as 赵保密: may not sign 李科长's first step
+    with pytest.raises(ValidationError, match="只能以本人账户签批"):
+        with db.session() as s:
+            workflow.approve(s, ACTOR, own_item, None, staff.head, PASSWORD, today=TODAY)
+    _as(db, staff.head, "desk", staff.dept, "党政办公室")  # 李科长's person, but a 经办 account
+    with pytest.raises(ValidationError, match="应由“科室负责人”账户签批"):
+        with db.session() as s:
+            workflow.approve(s, ACTOR, own_item, None, staff.head, PASSWORD, today=TODAY)
+    with pytest.raises(ValidationError, match="纸质签批只能由维护员或管理员录入"):
+        with db.session() as s:
+            workflow.record_paper_decision(s, ACTOR, own_item, None, staff.head, "approve", "", TODAY,
+                                           today=TODAY)
+    _as(db, staff.head, "dept_head", staff.dept, "党政办公室")
+    with db.session() as s:
+        workflow.approve(s, ACTOR, own_item, None, staff.head, PASSWORD, today=TODAY)
+    _as(db, staff.drafter, "maintainer")  # the maintainer records 赵保密's decision signed on paper
+    with db.session() as s:
+        workflow.record_paper_decision(s, ACTOR, own_item, None, staff.secrecy, "approve", "", TODAY,
+                                       today=TODAY)
