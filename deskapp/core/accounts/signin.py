@@ -111,3 +111,12 @@ def sign_in(db: Database, username: str, password: str, now: Optional[dt.datetim
     if isinstance(result, SignInError):
         raise result
     return result
+
+
+def set_policy(session: Session, actor: Actor, max_failed: int, lock_minutes: int) -> Policy:
+    """The administrator's lockout numbers (validated by the declared settings), one audit event."""
+    changed = settings.put_many(session, {"signin_max_failed": max_failed, "signin_lock_minutes": lock_minutes})
+    if changed:
+        audit.record(session, actor, "update", "setting", None, {k: b for k, (b, _) in changed.items()},
+                     {k: a for k, (_, a) in changed.items()})
+    return policy(session)

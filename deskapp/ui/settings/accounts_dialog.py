@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -24,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.accounts import manage
+from deskapp.core.accounts import manage, signin
 from deskapp.core.accounts.account import AccountInfo
 from deskapp.core.accounts.hashing import MIN_LENGTH
 from deskapp.core.accounts.roles import ACCOUNT_ROLES, DEPARTMENT_ROLES
 from deskapp.core.errors import DeskError
 from deskapp.core.register import org, people
 from deskapp.ui.common.context import AppContext
-from deskapp.ui.common.form_kit import ErrorLabel, hint_label
+from deskapp.ui.common.form_kit import ErrorLabel, hint_label, spin_box
 
 COLUMNS = ["用户名", "姓名", "角色", "科室/社区", "状态"]
 
@@ -144,6 +145,7 @@ class AccountsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit())
         layout.addWidget(self.table, 1)
+        layout.addLayout(self._policy_row())
         row = QHBoxLayout()
         for text, slot in (("添加…", self.add), ("修改…", self.edit), ("停用/启用", self.toggle_active),
                            ("重设密码…", self.reset_password), ("解除锁定", self.unlock)):
@@ -156,6 +158,30 @@ class AccountsDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self.reload()
+
+    def _policy_row(self) -> QHBoxLayout:
+        with self.ctx.db.session() as s:
+            now = signin.policy(s)
+        self.max_failed = spin_box(3, 20, " 次", 80)
+        self.max_failed.setValue(now.max_failed)
+        self.lock_minutes = spin_box(1, 1440, " 分钟", 100)
+        self.lock_minutes.setValue(now.lock_minutes)
+        save = QPushButton("保存锁定设置")
+        save.clicked.connect(lambda _checked=False: self.save_policy())
+        row = QHBoxLayout()
+        for widget in (QLabel("登录密码连续输错"), self.max_failed, QLabel("后锁定"), self.lock_minutes, save):
+            row.addWidget(widget)
+        row.addStretch(1)
+        return row
+
+    def save_policy(self) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                done = signin.set_policy(s, self.ctx.actor, self.max_failed.value(), self.lock_minutes.value())
+        except DeskError as exc:
+            self.ctx.messages.warn(self, exc.message)
+            return
+        self.ctx.messages.info(self, f"已保存：连续输错 {done.max_failed} 次锁定 {done.lock_minutes} 分钟。")
 
     def reload(self) -> None:
         with self.ctx.db.session() as s:

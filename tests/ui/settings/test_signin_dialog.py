@@ -121,3 +121,19 @@ def test_the_window_of_a_signed_in_account(qtbot, desk):
     qtbot.addWidget(plain)
     texts = [a.text() for m in plain.menuBar().actions() if m.menu() for a in m.menu().actions()]
     assert "切换操作人…" in texts and "账户…" not in texts
+
+
+def test_the_administrator_sets_the_lockout_numbers(qtbot, desk):
+    from deskapp.core.accounts.signin import policy
+
+    admin = sign_in(desk, "admin", PW)
+    messages = RecordingMessages()
+    dialog = AccountsDialog(AppContext(db=desk, actor=admin.actor(), messages=messages, account=admin))
+    qtbot.addWidget(dialog)
+    assert (dialog.max_failed.value(), dialog.lock_minutes.value()) == (5, 15)
+    dialog.max_failed.setValue(3)
+    dialog.lock_minutes.setValue(30)
+    dialog.save_policy()
+    assert "连续输错 3 次锁定 30 分钟" in messages.shown[-1][1]
+    with desk.session() as s:
+        assert policy(s).max_failed == 3 and policy(s).lock_minutes == 30
