@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.accounts.account import AccountInfo, local_time_text
 from deskapp.core.accounts.hashing import check_new_password, hash_password
 from deskapp.core.accounts.roles import ACCOUNT_ROLES, ADMIN, DEPARTMENT_ROLES
+from deskapp.core.accounts.scope import check_admin
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import NotFoundError, ValidationError
@@ -107,6 +108,7 @@ def _assign(account: Account, data: AccountData) -> None:
 
 
 def create_account(session: Session, actor: Actor, data: AccountData, password: str) -> AccountInfo:
+    check_admin(session, "管理账户")
     _validate(session, data, None)
     check_new_password(password)
     account = Account(password_hash=hash_password(password), failed_count=0)
@@ -118,6 +120,7 @@ def create_account(session: Session, actor: Actor, data: AccountData, password: 
 
 
 def update_account(session: Session, actor: Actor, account_id: int, data: AccountData) -> AccountInfo:
+    check_admin(session, "管理账户")
     account = _load(session, account_id)
     _validate(session, data, account)
     before = audit.snapshot(account, FIELDS)
@@ -138,6 +141,7 @@ def set_active(session: Session, actor: Actor, account_id: int, active: bool) ->
 
 def reset_password(session: Session, actor: Actor, account_id: int, new_password: str) -> None:
     """Set a new password; also ends a lockout. The log says it was reset, nothing more."""
+    check_admin(session, "管理账户")
     check_new_password(new_password)
     account = _load(session, account_id)
     before: dict[str, Any] = {"failed_count": account.failed_count,
@@ -150,6 +154,7 @@ def reset_password(session: Session, actor: Actor, account_id: int, new_password
 
 
 def unlock(session: Session, actor: Actor, account_id: int) -> None:
+    check_admin(session, "管理账户")
     account = _load(session, account_id)
     if not account.failed_count and account.locked_until is None:
         return

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from deskapp.core.accounts.roles import ADMIN, MAINTAINER, role_label
 from deskapp.core.errors import DeskError
 
 if TYPE_CHECKING:
@@ -80,3 +81,22 @@ def check_department(session: Session, department_id: Optional[int], what: str =
     scope = scope_of(session)
     if not scope.allows(department_id):
         raise OutOfScopeError(scope, what)
+
+
+class NotPermittedError(DeskError):
+    """The signed-in account's role may not do this (settings, people, the flow, accounts)."""
+
+
+def check_manager(session: Session, what: str = "修改设置") -> None:
+    """Only a maintainer or administrator account changes what the whole office shares; the
+    single-PC desk and the command line (no account) are not limited."""
+    role = scope_of(session).role
+    if role is not None and role not in (ADMIN, MAINTAINER):
+        raise NotPermittedError(f"只有维护员或管理员可以{what}；您的账户角色是“{role_label(role)}”，"
+                                "如需修改请联系维护员。")
+
+
+def check_admin(session: Session, what: str = "管理账户") -> None:
+    role = scope_of(session).role
+    if role is not None and role != ADMIN:
+        raise NotPermittedError(f"只有管理员可以{what}；您的账户角色是“{role_label(role)}”。")

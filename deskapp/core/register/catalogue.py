@@ -13,6 +13,7 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.scope import check_manager
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import NotFoundError, ValidationError
@@ -246,6 +247,7 @@ def _assign(entry: CatalogueEntry, data: EntryData, old_days: Optional[int]) -> 
 
 def create_entry(session: Session, actor: Actor, data: EntryData) -> EntryRow:
     """A new 一级事项 (``parent_id`` None) or 二级事项 under a 一级事项."""
+    check_manager(session, "修改公开目录")
     _validate(session, data, None)
     entry = CatalogueEntry()
     _assign(entry, data, None)
@@ -260,6 +262,7 @@ def create_entry(session: Session, actor: Actor, data: EntryData) -> EntryRow:
 
 def update_entry(session: Session, actor: Actor, entry_id: int, data: EntryData) -> EntrySaved:
     """Save an edit; a new 公开时限 recomputes every open deadline filed under the entry."""
+    check_manager(session, "修改公开目录")
     entry = _load(session, entry_id)
     _validate(session, data, entry)
     before = audit.snapshot(entry, ENTRY_FIELDS)
@@ -287,6 +290,7 @@ def _deactivate_children(session: Session, actor: Actor, entry: CatalogueEntry) 
 
 
 def set_entry_active(session: Session, actor: Actor, entry_id: int, active: bool) -> EntryRow:
+    check_manager(session, "修改公开目录")
     data = get_entry(session, entry_id).data()
     data.active = active
     return update_entry(session, actor, entry_id, data).entry

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.scope import check_manager
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.calendar.workdays import (
@@ -146,6 +147,7 @@ def save_year(session: Session, actor: Actor, arrangement: YearArrangement) -> i
 
     Returns how many items' deadlines changed.
     """
+    check_manager(session, "修改节假日安排")
     check(arrangement)
     cleaned = YearArrangement(
         arrangement.year,
@@ -157,6 +159,7 @@ def save_year(session: Session, actor: Actor, arrangement: YearArrangement) -> i
 
 def restore_package_year(session: Session, actor: Actor, year: int) -> int:
     """Put back the holiday package's arrangement of ``year`` (undoing the user's edits)."""
+    check_manager(session, "修改节假日安排")
     for arrangement in package_arrangements():
         if arrangement.year == year:
             return _store(session, actor, arrangement, "package")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from deskapp.core.accounts.scope import check_manager
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import NotFoundError, ValidationError
@@ -71,6 +72,7 @@ def _valid_month_day(text: str) -> bool:
 def save_settings(session: Session, actor: Actor, changes: dict[str, Any]) -> SettingsSaved:
     """Store organisation settings with one audit event; a new default 公开时限 recomputes
     the open deadlines of items without a catalogue time limit."""
+    check_manager(session, "修改机构设置和科室")
     coerced: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for key, value in changes.items():
@@ -181,6 +183,7 @@ def _assign_department(dept: Department, data: DepartmentData) -> None:
 
 
 def create_department(session: Session, actor: Actor, data: DepartmentData) -> DepartmentRow:
+    check_manager(session, "修改机构设置和科室")
     _validate_department(session, data, None)
     dept = Department()
     _assign_department(dept, data)
@@ -192,6 +195,7 @@ def create_department(session: Session, actor: Actor, data: DepartmentData) -> D
 
 
 def update_department(session: Session, actor: Actor, dept_id: int, data: DepartmentData) -> DepartmentRow:
+    check_manager(session, "修改机构设置和科室")
     dept = _load(session, dept_id)
     _validate_department(session, data, dept_id)
     before = audit.snapshot(dept, DEPARTMENT_FIELDS)
@@ -212,6 +216,7 @@ def set_department_active(session: Session, actor: Actor, dept_id: int, active: 
 def remove_department(session: Session, actor: Actor, dept_id: int) -> str:
     """Delete a department nobody refers to; deactivate one that items or people refer to
     (their records keep naming it). Returns "deleted" or "deactivated"."""
+    check_manager(session, "修改机构设置和科室")
     dept = _load(session, dept_id)
     row = get_department(session, dept_id)
     if row.people or row.items or not delete_if_unreferenced(session, dept):

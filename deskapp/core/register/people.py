@@ -13,6 +13,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.scope import check_manager
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import NotFoundError, ValidationError
@@ -149,6 +150,7 @@ def _assign(person: Person, data: PersonData) -> None:
 
 
 def create_person(session: Session, actor: Actor, data: PersonData) -> PersonRow:
+    check_manager(session, "修改人员")
     _validate(session, data, None, actor)
     person = Person()
     _assign(person, data)
@@ -159,6 +161,7 @@ def create_person(session: Session, actor: Actor, data: PersonData) -> PersonRow
 
 
 def update_person(session: Session, actor: Actor, person_id: int, data: PersonData) -> PersonRow:
+    check_manager(session, "修改人员")
     person = _load(session, person_id)
     _validate(session, data, person, actor)
     before = audit.snapshot(person, PERSON_FIELDS)
@@ -186,6 +189,7 @@ def is_referenced(session: Session, person_id: int) -> bool:
 
 def remove_person(session: Session, actor: Actor, person_id: int) -> str:
     """Delete someone nothing refers to; deactivate anyone else. "deleted" or "deactivated"."""
+    check_manager(session, "修改人员")
     person = _load(session, person_id)
     if person.id == actor.id:
         raise ValidationError({"active": "不能删除或停用当前操作人自己；请先换一位操作人。"})

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.accounts.roles import department_scoped_step
+from deskapp.core.accounts.scope import check_manager
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import ValidationError
@@ -224,6 +225,7 @@ def validate_flow(session: Session, data: FlowData) -> None:
 def save_flow(session: Session, actor: Actor, data: FlowData) -> FlowView:
     """Store the flow (one audit event with before/after) and hand the new people of each
     step to the items waiting at it. Items keep their steps."""
+    check_manager(session, "修改审核流程")
     validate_flow(session, data)
     flow = ensure_flow(session)
     before = _flow_snapshot(session, flow)
@@ -339,6 +341,7 @@ def form_title(session: Session) -> str:
 
 
 def set_form_title(session: Session, actor: Actor, title: str) -> None:
+    check_manager(session, "修改审核流程")
     from deskapp.core.store.models import Setting
 
     title = title.strip() or DEFAULT_FORM_TITLE

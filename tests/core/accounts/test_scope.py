@@ -198,3 +198,33 @@ def test_on_a_server_an_account_signs_only_as_itself_and_in_its_role(db, office)
     with db.session() as s:
         workflow.record_paper_decision(s, ACTOR, own_item, None, staff.secrecy, "approve", "", TODAY,
                                        today=TODAY)
+
+
+def test_only_a_maintainer_or_administrator_changes_what_the_office_shares(db, office):
+    from deskapp.core.accounts import manage
+    from deskapp.core.accounts.scope import NotPermittedError
+    from deskapp.core.register import org, people
+
+    staff, other, _, _ = office
+    _as(db, other.drafter, "desk", other.dept, "幸福社区")
+    tries = [
+        lambda s: org.save_settings(s, ACTOR, {"org_name": "改名街道"}),
+        lambda s: org.create_department(s, ACTOR, org.DepartmentData("新科室")),
+        lambda s: people.create_person(s, ACTOR, people.PersonData("新人")),
+        lambda s: people.update_person(s, ACTOR, other.drafter, people.PersonData("冯社工", other.dept, ["dept_head"])),
+        lambda s: save_flow(s, ACTOR, load_flow(s).as_data()),
+        lambda s: manage.create_account(s, ACTOR, manage.AccountData("x1", other.drafter, "admin"), "口令-123456"),
+    ]
+    for attempt in tries:
+        with pytest.raises(NotPermittedError, match="科室/社区经办"):
+            with db.session() as s:
+                attempt(s)
+    _as(db, staff.drafter, "maintainer")  # the maintainer keeps people, not accounts
+    with db.session() as s:
+        people.create_person(s, ACTOR, people.PersonData("新人"))
+    with pytest.raises(NotPermittedError, match="只有管理员"):
+        with db.session() as s:
+            tries[-1](s)
+    _as(db, staff.drafter, "admin")
+    with db.session() as s:
+        tries[-1](s)
