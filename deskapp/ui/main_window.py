@@ -179,19 +179,22 @@ class MainWindow(QMainWindow):
             self.tab_menus[index].menuAction().setVisible(True)
 
     def _build_settings_menu(self, menu: QMenu) -> None:
-        self._action(menu, "机构与人员…", lambda: self._open_dialog("settings.dialog", "SettingsDialog"),
-                     edits=True)
-        self._action(menu, "节假日安排…", lambda: self._open_dialog("settings.holiday_dialog", "HolidayDialog"),
-                     edits=True)
-        self._action(menu, "公开目录…", lambda: self._open_dialog("settings.catalogue_dialog", "CatalogueDialog"),
-                     edits=True)
-        self._action(menu, "依申请公开与文书…",
-                     lambda: self._open_dialog("settings.letters_dialog", "RequestSettingsDialog"), edits=True)
-        self._action(menu, "审核流程与签批密码…",
-                     lambda: self._open_dialog("review.flow_dialog", "ReviewFlowDialog"), edits=True)
-        menu.addSeparator()
-        self._action(menu, "数据库位置…", self.show_database)
         account = self.ctx.account
+        # On a server only maintainer and administrator accounts change the office's settings
+        # (core/accounts/scope.check_manager refuses the others); the rest do not see them.
+        if account is None or account.role in ("admin", "maintainer"):
+            self._action(menu, "机构与人员…", lambda: self._open_dialog("settings.dialog", "SettingsDialog"),
+                         edits=True)
+            self._action(menu, "节假日安排…", lambda: self._open_dialog("settings.holiday_dialog", "HolidayDialog"),
+                         edits=True)
+            self._action(menu, "公开目录…", lambda: self._open_dialog("settings.catalogue_dialog", "CatalogueDialog"),
+                         edits=True)
+            self._action(menu, "依申请公开与文书…",
+                         lambda: self._open_dialog("settings.letters_dialog", "RequestSettingsDialog"), edits=True)
+            self._action(menu, "审核流程与签批密码…",
+                         lambda: self._open_dialog("review.flow_dialog", "ReviewFlowDialog"), edits=True)
+            menu.addSeparator()
+        self._action(menu, "数据库位置…", self.show_database)
         if account is None:  # the single-PC desk: whoever sits at it says who they are
             self._action(menu, "切换操作人…", self.switch_operator)
         elif account.is_admin:  # a server: people sign in; the administrator keeps the accounts

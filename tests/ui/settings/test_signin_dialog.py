@@ -137,3 +137,22 @@ def test_the_administrator_sets_the_lockout_numbers(qtbot, desk):
     assert "连续输错 3 次锁定 30 分钟" in messages.shown[-1][1]
     with desk.session() as s:
         assert policy(s).max_failed == 3 and policy(s).lock_minutes == 30
+
+
+def test_a_department_account_does_not_see_the_office_settings(qtbot, desk):
+    from deskapp.core.accounts.scope import bind_scope
+    from deskapp.ui.main_window import MainWindow
+
+    with desk.session() as s:
+        worker = s.query(Person).filter_by(name="冯社工").one()
+        manage.create_account(s, SYSTEM, AccountData("xingfu", worker.id, "desk", worker.department_id),
+                              "社区-口令1")
+    account = sign_in(desk, "xingfu", "社区-口令1")
+    bind_scope(desk, account.scope())
+    window = MainWindow(AppContext(db=desk, actor=account.actor(), messages=RecordingMessages(), account=account),
+                        QSettings())
+    qtbot.addWidget(window)
+    texts = [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
+    assert "数据库位置…" in texts
+    for hidden in ("机构与人员…", "审核流程与签批密码…", "账户…", "切换操作人…"):
+        assert hidden not in texts
