@@ -32,7 +32,7 @@ KINDS = ("items", "requests", "review", "board", "settings", "other")
 
 # Which kind of data each table holds; a table not named here counts as "other".
 TABLE_KINDS: Mapping[str, str] = {
-    **dict.fromkeys(("item", "attachment", "stored_file", "stored_blob", "catalogue_entry"), "items"),
+    **dict.fromkeys(("item", "attachment", "stored_file", "file_content", "catalogue_entry"), "items"),
     **dict.fromkeys(("info_request", "request_consultation", "request_event", "appeal"), "requests"),
     **dict.fromkeys(("item_review", "item_step", "item_step_person", "review_decision", "review_flow",
                      "review_step", "review_step_person"), "review"),
