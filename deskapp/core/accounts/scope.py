@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from deskapp.core.accounts.roles import ADMIN, MAINTAINER, role_label
-from deskapp.core.errors import DeskError
+from deskapp.core.errors import DeskError, ValidationError
 
 if TYPE_CHECKING:
     from deskapp.core.store.db import Database
@@ -100,3 +100,13 @@ def check_admin(session: Session, what: str = "管理账户") -> None:
     role = scope_of(session).role
     if role is not None and role != ADMIN:
         raise NotPermittedError(f"只有管理员可以{what}；您的账户角色是“{role_label(role)}”。")
+
+
+def check_drafting_department(session: Session, department_id: Optional[int]) -> None:
+    """A department account saves items only under its own department: none chosen is a
+    field to fill, another one is refused."""
+    scope = scope_of(session)
+    if scope.limited and department_id is None:
+        raise ValidationError({"department_id": f"请在“科室”中选择“{scope.department_name}”："
+                                                "您的账户只能登记本科室或社区的信息。"})
+    check_department(session, department_id)

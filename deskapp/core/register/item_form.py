@@ -12,6 +12,7 @@ from typing import Optional
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
+from deskapp.core.accounts.scope import scope_of
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.errors import ValidationError
 from deskapp.core.register.items import ItemData, get_item
@@ -76,6 +77,7 @@ def load_choices(session: Session, keep: Optional[ItemData] = None) -> FormChoic
         Choice(d.id, d.name) for d in session.scalars(
             select(Department).where(or_(Department.active, Department.id.in_(dep_ids)))
             .order_by(Department.sort_order, Department.id))
+        if scope_of(session).allows(d.id)  # a department account drafts only for its own
     ]
     dep = aliased(Department)
     people = [

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from deskapp.core.accounts.scope import check_department
+from deskapp.core.accounts.scope import check_department, check_drafting_department
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.audit.conflicts import check_version
@@ -272,7 +272,7 @@ def create_item(
     cal: Optional[WorkCalendar] = None, is_demo: bool = False,
 ) -> Item:
     validate(data, today or dt.date.today())
-    check_department(session, data.department_id)  # a department account drafts only its own
+    check_drafting_department(session, data.department_id)  # a department account drafts only its own
     _check_references(session, data)
     item = Item(is_demo=is_demo)
     _assign(item, data)
@@ -352,7 +352,7 @@ def update_item(
     check_version(session, item, expected_version, "item", CONFLICT_FIELDS)
     _check_edit_allowed(item, data)
     validate(data, today or dt.date.today())
-    check_department(session, data.department_id)  # nor moves an item to another department
+    check_drafting_department(session, data.department_id)  # nor moves an item to another department
     _check_references(session, data)
     if data.index_no and data.index_no != item.index_no:
         clash = session.scalar(select(Item.id).where(Item.index_no == data.index_no, Item.id != item_id))

@@ -87,7 +87,11 @@ def test_a_department_desk_cannot_save_or_draft_for_another_department(db, offic
     with pytest.raises(OutOfScopeError):
         with db.session() as s:
             items.delete_item(s, ACTOR, other_item)
+    with pytest.raises(ValidationError, match="请在“科室”中选择“党政办公室”"):  # none chosen: say which
+        with db.session() as s:
+            items.create_item(s, ACTOR, dataclasses.replace(mine, index_no="", department_id=None), today=TODAY)
     with db.session() as s:
+        assert [c.label for c in item_form.load_choices(s).departments] == ["党政办公室"]
         made = items.create_item(s, ACTOR, dataclasses.replace(mine, index_no="", title="新草稿"), today=TODAY)
         assert made.department_id == staff.dept
     bind_scope(db, _desk_account(0, "", role="maintainer").scope())  # the maintainer sees all
