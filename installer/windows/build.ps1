@@ -50,8 +50,9 @@ $Version = (& $Py -c "import deskapp; print(deskapp.__version__)").Trim()
 Check "无法读取程序版本号。" "could not read the version"
 
 Step "生成图标" "rendering the icon"
+# (Not `--sizes ""`: Windows PowerShell 5.1 drops an empty argument to a program.)
 $Icon = Join-Path $Root "resources\icons\deskapp.ico"
-& $Py (Join-Path $Root "installer\render_icons.py") (Join-Path $Root "resources\icons\deskapp.svg") (Join-Path $env:TEMP "deskapp-icons") --sizes "" --ico $Icon
+& $Py (Join-Path $Root "installer\render_icons.py") (Join-Path $Root "resources\icons\deskapp.svg") (Join-Path $env:TEMP "deskapp-icons") --ico $Icon
 Check "生成图标失败。" "rendering the icon failed"
 
 Step "PyInstaller 打包 $Version" "PyInstaller bundle $Version"
