@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from deskapp.core.accounts.scope import check_department
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.audit.conflicts import check_version
@@ -158,6 +159,7 @@ def validate(data: RequestData, today: dt.date) -> None:
 def _check_department(session: Session, department_id: Optional[int]) -> None:
     if department_id is not None and session.get(Department, department_id) is None:
         raise ValidationError({"department_id": "所选承办科室已不存在，请重新选择。"})
+    check_department(session, department_id, "申请")  # a department account registers only its own
 
 
 def _assign(req: InfoRequest, data: RequestData) -> None:
@@ -250,6 +252,7 @@ def get_request(session: Session, request_id: int) -> InfoRequest:
     req = session.get(InfoRequest, request_id)
     if req is None:
         raise NotFoundError(f"找不到编号为 {request_id} 的依申请公开记录，可能已被删除。")
+    check_department(session, req.department_id, "申请")  # a department account opens only its own
     return req
 
 

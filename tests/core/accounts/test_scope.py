@@ -232,3 +232,25 @@ def test_only_a_maintainer_or_administrator_changes_what_the_office_shares(db, o
     _as(db, staff.drafter, "admin")
     with db.session() as s:
         tries[-1](s)
+
+
+def test_a_department_desk_cannot_act_on_another_departments_request_by_id(db, office):
+    from deskapp.core.requests import records
+
+    staff, other, _, _ = office
+    with db.session() as s:
+        theirs = create_request(s, ACTOR, RequestData(applicant_name="甲", phone="13800000000", delivery="pickup",
+                                                      received_on=TODAY, content="申请公开某文件",
+                                                      department_id=staff.dept), today=TODAY)
+        data, version = RequestData.of(theirs), theirs.version
+    _as(db, other.drafter, "desk", other.dept, "幸福社区")
+    with pytest.raises(OutOfScopeError, match="该申请属于其他科室"):
+        with db.session() as s:
+            records.update_request(s, ACTOR, theirs.id, version, dataclasses.replace(data, content="改"),
+                                   today=TODAY)
+    with pytest.raises(OutOfScopeError):
+        with db.session() as s:
+            records.create_request(s, ACTOR, data, today=TODAY)
+    with db.session() as s:
+        mine = records.create_request(s, ACTOR, dataclasses.replace(data, department_id=other.dept), today=TODAY)
+        assert mine.department_id == other.dept
