@@ -19,7 +19,8 @@ from deskapp.ui.common.messages import RecordingMessages
 from deskapp.ui.settings.accounts_dialog import AccountForm, AccountsDialog
 from deskapp.ui.settings.signin_dialog import USERNAME_KEY, SignInDialog
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen platform
+pytestmark = [pytest.mark.qt_log_ignore("does not support propagateSizeHints"),  # offscreen platform
+              pytest.mark.both_backends]
 PW = "管理员-口令1"
 
 
@@ -156,3 +157,26 @@ def test_a_department_account_does_not_see_the_office_settings(qtbot, desk):
     assert "数据库位置…" in texts
     for hidden in ("机构与人员…", "审核流程与签批密码…", "账户…", "切换操作人…"):
         assert hidden not in texts
+
+
+def test_signing_in_binds_the_account_to_the_window_context(qtbot, desk, monkeypatch):
+    from deskapp.core.register import items
+    from deskapp.ui import app
+    from deskapp.ui.settings import signin_dialog
+
+    with desk.session() as s:
+        worker = s.query(Person).filter_by(name="冯社工").one()
+        manage.create_account(s, SYSTEM, AccountData("xingfu", worker.id, "desk", worker.department_id),
+                              "社区-口令1")
+    monkeypatch.setattr(signin_dialog, "sign_in_dialog", lambda db, parent=None: sign_in(db, "xingfu", "社区-口令1"))
+    ctx = AppContext(db=desk, actor=Actor(None, "未指定"), messages=RecordingMessages())
+    assert app.sign_in_to_server(ctx)
+    assert ctx.account is not None and ctx.account.username == "xingfu"
+    assert ctx.actor == Actor(worker.id, "冯社工")
+    with desk.session() as s:  # every session of the desk now carries the account's scope
+        assert items.count_items(s) >= 0
+        from deskapp.core.accounts.scope import scope_of
+
+        assert scope_of(s).department_name == "幸福社区"
+    monkeypatch.setattr(signin_dialog, "sign_in_dialog", lambda db, parent=None: None)
+    assert not app.sign_in_to_server(AppContext(db=desk, actor=Actor(None, "未指定"), messages=RecordingMessages()))
