@@ -268,3 +268,32 @@ def test_a_desk_waiting_too_long_for_another_desks_save_is_told(db: Database,
     finally:
         other.close()
     make_item(db)  # once the other desk is done, saving works again
+
+
+def test_upgrading_to_0011_seeds_the_counters_from_the_numbers_in_use(db: Database) -> None:
+    """A desk upgraded from 0010 continues its sequences (and skips a revision's 索引号)."""
+    from alembic import command
+
+    from deskapp.core.store import migrate
+
+    make_item(db)
+    make_item(db, index_no="DESK/2026-00041")
+    make_item(db, index_no="DESK/2026-00041-修订2")
+    with db.session() as s:
+        records.create_request(s, WANG, request_data(), today=TODAY)
+        records.create_request(s, WANG, request_data(), today=TODAY)
+    cfg = migrate.alembic_config()
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010_server_store")
+        conn.commit()
+        command.upgrade(cfg, "0011_counters")
+        conn.commit()
+        command.upgrade(cfg, "heads")
+        conn.commit()
+    with db.session() as s:
+        values = dict(s.execute(select(NumberCounter.name, NumberCounter.value)).tuples().all())
+    assert values == {"item:DESK/2026-": 41, "request:2026": 2}
+    make_item(db)
+    with db.session() as s:
+        assert s.scalar(select(Item.index_no).order_by(Item.id.desc()).limit(1)) == "DESK/2026-00042"
