@@ -111,6 +111,8 @@ def run_welcome(ctx: AppContext) -> "FirstRun | None":
 
     if ctx.read_only or not first_run_needed(ctx.db):
         return FirstRun()
+    if ctx.account is not None and ctx.account.role not in ("admin", "maintainer"):
+        return FirstRun()  # on a server the office is set up by its maintainer or administrator
     dialog = WelcomeDialog(ctx)
     return dialog.outcome if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -196,15 +198,16 @@ def _run_window(app: QApplication, db: Database, read_only: bool,
     from deskapp.ui.review.summary_dialog import show_opening_summary
 
     ctx = AppContext(db=db, actor=Actor(None, "未指定"), messages=messages, read_only=read_only)
+    # A shared server: each person signs in first (the account decides what they see, and the
+    # first-run page then records its changes under their name).
+    if not db.is_sqlite and not sign_in_to_server(ctx):
+        return 0, None, None
     first = run_welcome(ctx)
     if not first:
         return 0, None, None
     if first.switch_to:
         return 0, None, first.switch_to
-    if not db.is_sqlite:  # a shared server: each person signs in; the account decides what they see
-        if not sign_in_to_server(ctx):
-            return 0, None, None
-    else:
+    if db.is_sqlite:
         actor = first.operator or choose_actor(db, read_only)
         if actor is None:
             return 0, None, None

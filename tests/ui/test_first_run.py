@@ -22,6 +22,7 @@ from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.messages import RecordingMessages
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.settings.database_dialog import remembered_target
+from deskapp.ui.settings.signin_dialog import SignInDialog
 from deskapp.ui.welcome import WelcomeDialog
 from tests.postgres_support import PG_PASSWORD, PG_SUPERUSER, PgServer
 
@@ -178,6 +179,13 @@ def test_first_start_onto_the_server_opens_the_window_there(no_summary, pg_serve
                 form.user.setText(PG_SUPERUSER)
                 form.password.setText(PG_PASSWORD)
                 page[0].start_button.click()
+            elif _visible(SignInDialog):  # the server has no account yet: its first administrator
+                signin = _visible(SignInDialog)[0]
+                assert signin.first
+                signin.person_name.setText("周管理")
+                signin.password.setText("管理员-口令1")
+                signin.repeat.setText("管理员-口令1")
+                signin.ok.click()
             elif page and len(pages) == 1 and not page[0].asks_location:
                 pages.append(page[0].asks_location)
                 page[0].name.setText("服务器上的街道")

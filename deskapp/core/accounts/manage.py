@@ -18,7 +18,8 @@ from deskapp.core.accounts.roles import ACCOUNT_ROLES, ADMIN, DEPARTMENT_ROLES
 from deskapp.core.accounts.scope import check_admin
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
-from deskapp.core.errors import NotFoundError, ValidationError
+from deskapp.core.errors import DeskError, NotFoundError, ValidationError
+from deskapp.core.store.db import claim_write_lock
 from deskapp.core.store.models import Account, Department, Person, utcnow
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,50}$")
@@ -163,3 +164,34 @@ def unlock(session: Session, actor: Actor, account_id: int) -> None:
     session.flush()
     audit.record(session, actor, "unlock", "account", account.id, before,
                  {"failed_count": 0, "locked_until": None})
+
+
+class AdministratorExistsError(DeskError):
+    def __init__(self) -> None:
+        super().__init__("该服务器上已有管理员账户，未再创建；请用管理员账户登录后在“设置 → 账户…”中管理账户，"
+                         "或用 deskapp server add-user 添加。")
+
+
+def any_account(session: Session) -> bool:
+    return session.scalar(select(Account.id).limit(1)) is not None
+
+
+def create_first_administrator(session: Session, actor: Optional[Actor], username: str, person_name: str,
+                               password: str) -> AccountInfo:
+    """The office's first administrator and their person (信息员 too), on a server that has
+    none: ``deskapp server init``, or the sign-in dialog of a server with no account yet.
+    ``actor`` None: the new person is recorded as the author of both entries (no anonymous
+    first line, as for the single-PC desk's first operator)."""
+    claim_write_lock(session)  # two desks doing this at once: the second waits, then sees the first
+    if administrator_exists(session):
+        raise AdministratorExistsError()
+    name = person_name.strip()
+    if not 1 <= len(name) <= 50:
+        raise ValidationError({"name": "请填写管理员的姓名（不超过50个字）。"})
+    check_new_password(password)
+    person = Person(name=name, roles=["admin", "maintainer"])
+    session.add(person)
+    session.flush()
+    who = actor or Actor(person.id, person.name)
+    audit.record(session, who, "create", "person", person.id, None, {"name": name, "roles": person.roles})
+    return create_account(session, who, AccountData(username, person.id, ADMIN), password)

@@ -20,11 +20,10 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from deskapp.core.accounts.account import AccountInfo
-from deskapp.core.accounts.manage import AccountData, administrator_exists, create_account
-from deskapp.core.accounts.roles import ADMIN
+from deskapp.core.accounts.manage import AdministratorExistsError as AdministratorExistsError
+from deskapp.core.accounts.manage import create_first_administrator
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError, ValidationError
-from deskapp.core.store.models import Person
 
 if TYPE_CHECKING:
     from deskapp.core.store.db import Database
@@ -32,12 +31,6 @@ if TYPE_CHECKING:
 DEFAULT_DESK_ROLE = "deskapp_desk"
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
-
-
-class AdministratorExistsError(DeskError):
-    def __init__(self) -> None:
-        super().__init__("该服务器上已有管理员账户，未再创建；请用管理员账户登录后在“设置 → 账户…”中管理账户，"
-                         "或用 deskapp server add-user 添加。")
 
 
 @dataclass(frozen=True)
@@ -103,14 +96,7 @@ def init_server(db: Database, actor: Actor, username: str, person_name: str, pas
                         "请用 --db 指定服务器地址。")
     check_role_name(desk_role)
     with db.session() as session:
-        if administrator_exists(session):
-            raise AdministratorExistsError()
-        person = Person(name=person_name.strip() or "管理员", roles=["admin", "maintainer"])
-        if not 1 <= len(person.name) <= 50:
-            raise ValidationError({"name": "姓名应为 1–50 个字。"})
-        session.add(person)
-        session.flush()
-        admin = create_account(session, actor, AccountData(username, person.id, ADMIN), password)
+        admin = create_first_administrator(session, actor, username, person_name, password)
         role_password = new_role_password()
         conn = session.connection()
         created = ensure_desk_role(conn, desk_role, role_password)

@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskapp.core.accounts import manage
 from deskapp.core.accounts.account import AccountInfo
-from deskapp.core.accounts.signin import SignInError, sign_in
+from deskapp.core.accounts.hashing import MIN_LENGTH
+from deskapp.core.accounts.signin import sign_in
+from deskapp.core.errors import DeskError
 from deskapp.core.store.db import Database
-from deskapp.ui.common.form_kit import ErrorLabel, busy
+from deskapp.ui.common.form_kit import ErrorLabel, busy, hint_label
 
 USERNAME_KEY = "account/username"  # the last user name signed in on this PC (never a password)
 
@@ -32,7 +35,9 @@ class SignInDialog(QDialog):
         self.db = db
         self.qsettings = qsettings if qsettings is not None else QSettings()
         self.account: Optional[AccountInfo] = None
-        self.setWindowTitle("登录")
+        with db.session() as s:
+            self.first = not manage.any_account(s)  # a server nobody has set up: its first administrator
+        self.setWindowTitle("创建首个管理员" if self.first else "登录")
         self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         where = QLabel(f"服务器：{server}")
@@ -44,31 +49,52 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setMaxLength(128)
+        self.person_name = QLineEdit()
+        self.person_name.setMaxLength(50)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setMaxLength(128)
+        if self.first:
+            layout.addWidget(hint_label("该服务器上还没有任何账户。请创建首个管理员账户（您将登记为管理员和维护员），"
+                                        "之后在“设置 → 账户…”中为其他人员添加账户。"))
+            self.username.setText(self.username.text() or "admin")
+            form.addRow("姓名：", self.person_name)
         form.addRow("用户名：", self.username)
-        form.addRow("密码：", self.password)
+        form.addRow(f"密码（至少{MIN_LENGTH}位）：" if self.first else "密码：", self.password)
+        if self.first:
+            form.addRow("再输入一次：", self.repeat)
         layout.addLayout(form)
         self.error = ErrorLabel()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = buttons.addButton("创建并登录" if self.first else "登录", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setDefault(True)
         buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        (self.password if self.username.text() else self.username).setFocus()
+        focus = self.person_name if self.first else (self.password if self.username.text() else self.username)
+        focus.setFocus()
 
     def accept(self) -> None:
         name = self.username.text().strip()
         if not name or not self.password.text():
             self.error.show_message("请输入用户名和密码。")
             return
+        if self.first and self.password.text() != self.repeat.text():
+            self.error.show_message("两次输入的密码不一致，请重新输入。")
+            return
         try:
             with busy():
+                if self.first:
+                    with self.db.session() as s:
+                        manage.create_first_administrator(s, None, name, self.person_name.text(),
+                                                          self.password.text())
                 self.account = sign_in(self.db, name, self.password.text())
-        except SignInError as exc:
+        except DeskError as exc:
             self.error.show_message(exc.message)
             self.password.clear()
+            self.repeat.clear()
             self.password.setFocus()
             return
         self.qsettings.setValue(USERNAME_KEY, self.account.username)

@@ -180,3 +180,28 @@ def test_signing_in_binds_the_account_to_the_window_context(qtbot, desk, monkeyp
         assert scope_of(s).department_name == "幸福社区"
     monkeypatch.setattr(signin_dialog, "sign_in_dialog", lambda db, parent=None: None)
     assert not app.sign_in_to_server(AppContext(db=desk, actor=Actor(None, "未指定"), messages=RecordingMessages()))
+
+
+def test_a_server_without_accounts_creates_its_first_administrator(qtbot, db):
+    dialog = SignInDialog(db, "desk 于 本机", qsettings=QSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.first and dialog.windowTitle() == "创建首个管理员"
+    dialog.person_name.setText("周管理")
+    dialog.username.setText("admin")
+    dialog.password.setText("管理员-口令1")
+    dialog.repeat.setText("管理员-口令2")
+    dialog.ok.click()
+    assert "两次输入的密码不一致" in dialog.error.text() and dialog.account is None
+    dialog.password.setText("管理员-口令1")
+    dialog.repeat.setText("管理员-口令1")
+    dialog.ok.click()
+    assert dialog.account is not None and dialog.account.is_admin and dialog.account.person_name == "周管理"
+    dialog.grab().save("/tmp/signin_first.png")
+    with db.session() as s:
+        from deskapp.core.accounts.manage import AdministratorExistsError, create_first_administrator
+
+        with pytest.raises(AdministratorExistsError):
+            create_first_administrator(s, None, "admin2", "另一人", "管理员-口令1")
+    again = SignInDialog(db, "desk 于 本机", qsettings=QSettings())
+    qtbot.addWidget(again)
+    assert not again.first and again.windowTitle() == "登录"
