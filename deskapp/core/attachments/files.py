@@ -5,7 +5,11 @@ hex digits, so no folder holds tens of thousands of files). Copying streams the 
 through sha256 into a temp file in ``files/`` and then ``os.replace``s it into place, so a
 failure (missing source, full disk, crash) never leaves a partial file under a hash name.
 
-The database and the folder are kept in step with the caller's transaction:
+On a database server (PostgreSQL) the contents are rows of ``file_content`` (sha256 → bytes)
+instead, written in the caller's transaction, so every desk reaching the server reaches them
+and a rollback takes them back with everything else; nothing goes into a PC's folder.
+
+On SQLite the database and the folder are kept in step with the caller's transaction:
 - a file newly placed by a transaction that then rolls back is removed again;
 - a stored file whose last link is removed is deleted only after the commit, so a rolled
   back removal still finds its file.
@@ -24,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
 
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError, DiskFullError, NotFoundError, is_disk_full
 from deskapp.core.store.db import Database
-from deskapp.core.store.models import Attachment, Item, StoredFile
+from deskapp.core.store.models import Attachment, FileContent, Item, StoredFile
 
 CHUNK = 1024 * 1024
 PURPOSES = {"attachment": "附件", "photo": "照片", "scan": "扫描件"}
@@ -206,8 +210,44 @@ def _info(att: Attachment, size: int) -> AttachmentInfo:
                           att.added_at, att.added_by)
 
 
+def _read_source(source: PathLike) -> tuple[str, bytes]:
+    """(sha256, the bytes) of a file to keep in the database."""
+    src = Path(source)
+    with _open_source(src) as fh:
+        data = b"".join(_read_chunks(fh, src))
+    return hashlib.sha256(data).hexdigest(), data
+
+
+def _store_in_database(session: Session, source: PathLike) -> StoredFile:
+    """A server's store: the contents as a ``file_content`` row, in the caller's transaction."""
+    sha256, data = _read_source(source)
+    if session.get(FileContent, sha256) is None:
+        session.add(FileContent(sha256=sha256, content=data))
+    stored = session.get(StoredFile, sha256)
+    if stored is None:
+        stored = StoredFile(sha256=sha256, size=len(data))
+        session.add(stored)
+    session.flush()
+    return stored
+
+
+def read_content(db: Database, sha256: str) -> bytes | None:
+    """The stored bytes of this content (None when they are gone): from the database on a
+    server, from the ``files/`` folder on SQLite."""
+    if not db.is_sqlite:
+        with db.session() as s:
+            row = s.get(FileContent, sha256)
+            return None if row is None else bytes(row.content)
+    try:
+        return attachment_path(db, sha256).read_bytes()
+    except OSError:
+        return None
+
+
 def store_file(session: Session, db: Database, source: PathLike) -> StoredFile:
     """Copy ``source`` into the store (once per content) and return its StoredFile row."""
+    if not db.is_sqlite:
+        return _store_in_database(session, source)
     sha256, size, tmp = copy_into_store(db, source)
     created = _place(db, tmp, sha256)
     final = attachment_path(db, sha256)
@@ -287,6 +327,9 @@ def _drop_if_unreferenced(session: Session, db: Database, sha256: str) -> bool:
     if stored is not None:
         session.delete(stored)
         session.flush()
+    if not db.is_sqlite:  # the contents row goes in the same transaction (a rollback keeps it)
+        session.execute(delete(FileContent).where(FileContent.sha256 == sha256))
+        return True
     _after(session, _PENDING_DELETE, attachment_path(db, sha256))
     return True
 
@@ -322,7 +365,8 @@ def _sweep_stale_temp(db: Database, older_than: dt.timedelta = dt.timedelta(hour
 def export_copy(db: Database, info: AttachmentInfo, folder: PathLike) -> Path:
     """Copy a stored attachment out under its own name (to open it or hand it on)."""
     src = attachment_path(db, info.sha256)
-    if not src.exists():
+    data = None if db.is_sqlite else read_content(db, info.sha256)
+    if (not src.exists()) if db.is_sqlite else data is None:
         raise DeskError(f"附件“{info.filename}”的文件已不在数据文件夹中，请重新添加该附件。")
     target_dir = Path(folder)
     dest = target_dir / safe_filename(info.filename)
@@ -332,7 +376,10 @@ def export_copy(db: Database, info: AttachmentInfo, folder: PathLike) -> Path:
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".part")
-        shutil.copyfile(src, tmp)
+        if data is None:
+            shutil.copyfile(src, tmp)
+        else:
+            tmp.write_bytes(data)
         os.replace(tmp, dest)
     except OSError as exc:
         raise _target_error(target_dir, exc) from exc

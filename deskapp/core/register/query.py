@@ -7,11 +7,10 @@ The window's table holds only ids (``item_ids``) and asks for rows a page at a t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import JSON, ColumnElement, Select, Text, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from deskapp.core.accounts.scope import department_clause
@@ -19,7 +18,7 @@ from deskapp.core.calendar.dates import iso_or_none
 from deskapp.core.calendar.workdays import WorkCalendar
 from deskapp.core.privacy import masking as privacy
 from deskapp.core.store import settings
-from deskapp.core.store.db import Database, item_search_clause
+from deskapp.core.store.db import Database, InIntegers, item_search_clause
 from deskapp.core.store.models import CatalogueEntry, Department, Item
 from deskapp.core.store.vocab import ATTRIBUTES, STATUSES
 
@@ -105,13 +104,6 @@ def due_soon_clause(today: dt.date, limit: dt.date) -> ColumnElement[bool]:
                 Item.due_on >= today, Item.due_on <= limit)
 
 
-def id_list(ids: Sequence[int]) -> Select[tuple[Any]]:
-    """``IN (…)`` over a list of any length: one JSON parameter read by SQLite's json_each
-    (a plain IN list stops at SQLite's 32 766 parameters; a finding may list more items)."""
-    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
-    return select(each.c.value)
-
-
 def due_soon_limit(session: Session, today: dt.date, cal: Optional[WorkCalendar] = None) -> dt.date:
     """The last day that counts as 即将到期; a reminder of 0 working days (allowed in the
     settings) means only what is due today."""
@@ -175,7 +167,7 @@ class Register:
         if f.search.strip():
             clauses.append(item_search_clause(self.db, f.search))
         if f.ids is not None:
-            clauses.append(Item.id.in_(id_list(f.ids)))
+            clauses.append(InIntegers(Item.id, f.ids))  # any length: one parameter
         mine = department_clause(session, Item.department_id)  # a department account's own only
         if mine is not None:
             clauses.append(mine)
@@ -194,7 +186,11 @@ class Register:
             key = getattr(Item, sort)
         else:
             key = Item.formed_on
+        if not self.db.is_sqlite and isinstance(getattr(key, "type", None), JSON):
+            key = cast(key, Text)  # PostgreSQL's json has no order; its text sorts as SQLite's does
         order = key.desc() if descending else key.asc()
+        if not self.db.is_sqlite:  # as SQLite orders: no value (no department …) is the smallest
+            order = order.nulls_last() if descending else order.nulls_first()
         tie = Item.id.desc() if descending else Item.id.asc()
         return stmt.order_by(order, tie)
 

@@ -29,6 +29,7 @@ from deskapp.core.accounts.hashing import (
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError, NotFoundError
+from deskapp.core.store import writer
 from deskapp.core.store.models import Person, SignInFailure
 
 # The hashing is shared with sign-in passwords (core/accounts), re-exported as the signer API.
@@ -120,7 +121,10 @@ def _has_pending_writes(session: Session) -> bool:
         return True
     if not session.in_transaction():
         return False
-    raw = session.connection().connection.dbapi_connection
+    conn = session.connection()
+    if writer.holds_lock(conn):  # PostgreSQL: this transaction has written
+        return True
+    raw = conn.connection.dbapi_connection  # SQLite: pysqlite opens a transaction at the first write
     return bool(getattr(raw, "in_transaction", False))
 
 

@@ -7,6 +7,7 @@ so the same desk can later run on a PostgreSQL server by URL.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -17,12 +18,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import ColumnElement, create_engine, event, literal_column, or_, text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    or_,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import InstrumentedAttribute
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import TableValuedAlias
 
 from deskapp.core.errors import ConnectionLostError, DatabaseOpenError, DiskFullError
 from deskapp.core.store import writer
@@ -467,7 +485,42 @@ def claim_write_lock(session: Session) -> None:
         writer.claim(session)
 
 
-# --- search: the only place that knows FTS5 ----------------------------------------------
+# --- SQL that differs between SQLite and PostgreSQL ----------------------------------------
+
+class InIntegers(ColumnElement[bool]):
+    """``column IN (ids)`` for a list of any length as ONE bound parameter: a plain IN list
+    stops at SQLite's 32 766 parameters (PostgreSQL's 65 535), and a finding may list more
+    items. SQLite reads a JSON text with json_each; PostgreSQL takes an array (= ANY)."""
+
+    inherit_cache = False  # the ids are part of the element, not a cacheable parameter
+    type = Boolean()
+
+    def __init__(self, column: ColumnElement[int] | InstrumentedAttribute[int], ids: Sequence[int]) -> None:
+        self.column: ColumnElement[int] = column.expression if isinstance(column, InstrumentedAttribute) else column
+        self.ids: list[int] = [int(i) for i in ids]
+
+
+@compiles(InIntegers, "sqlite")
+def _in_integers_sqlite(element: InIntegers, compiler: SQLCompiler, **kw: Any) -> str:
+    ids: BindParameter[str] = bindparam(None, json.dumps(element.ids), unique=True)
+    return f"{compiler.process(element.column, **kw)} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"
+
+
+@compiles(InIntegers)
+def _in_integers_server(element: InIntegers, compiler: SQLCompiler, **kw: Any) -> str:
+    ids: BindParameter[Any] = bindparam(None, element.ids, type_=ARRAY(BigInteger), unique=True)
+    return f"{compiler.process(element.column, **kw)} = ANY(CAST({compiler.process(ids, **kw)} AS BIGINT[]))"
+
+
+def json_array_values(session: Session, column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> TableValuedAlias:
+    """The elements of a JSON list column as rows of text (column ``value``), to join and
+    group in SQL: SQLite's json_each, PostgreSQL's json_array_elements_text."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.json_each(column).table_valued("value")
+    return func.json_array_elements_text(column).table_valued("value")
+
+
+# --- search: the only place that knows FTS5 (SQLite) and pg_trgm (PostgreSQL) ----------------
 
 def _fts_literal(query: str) -> str:
     """An FTS5 string literal: the query as one phrase, quotes doubled."""
@@ -494,7 +547,12 @@ def item_search_clause(db: Database, query: str) -> ColumnElement[bool]:
     columns = (Item.title, Item.doc_no, Item.index_no, Item.content)
     if db.is_sqlite:
         return or_(*(c.like(pattern, escape="\\") for c in columns))
-    return or_(*(c.ilike(pattern, escape="\\") for c in columns))
+    if len(query) >= FTS_MIN_CHARS:
+        # PostgreSQL: each column's pg_trgm GIN index (migration 0010) answers ILIKE '%…%'.
+        return or_(*(c.ilike(pattern, escape="\\") for c in columns))
+    # 1–2 characters have no trigram: the index would be read whole for nothing. "|| ''"
+    # keeps the planner off it; the date index's walk checks rows until a page is full.
+    return or_(*(c.concat("").ilike(pattern, escape="\\") for c in columns))
 
 
 def _fts_trigger(conn: Connection, name: str) -> str | None:

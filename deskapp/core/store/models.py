@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -180,6 +181,15 @@ class StoredFile(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FileContent(Base):
+    """A stored file's bytes, kept in the database when it is a server (every desk reaches
+    them there); a desk on SQLite keeps them in its ``files/`` folder and leaves this empty."""
+
+    __tablename__ = "file_content"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Attachment(Base):

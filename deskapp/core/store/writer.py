@@ -71,6 +71,12 @@ def claim(session: Session) -> None:
     conn.info[_HELD] = True
 
 
+def holds_lock(conn: Connection) -> bool:
+    """This connection's transaction has written (or claimed): it holds the writer lock, so
+    a second connection of the same desk that writes now would wait for it."""
+    return bool(conn.info.get(_HELD))
+
+
 def install(engine: Engine) -> None:
     """Make every writing transaction on this PostgreSQL engine take the writer lock before
     its first write statement, and forget it at commit and rollback."""

@@ -38,7 +38,7 @@ def test_whole_chain_verifies_and_empty_chain_too(db):
 def test_stored_json_is_canonical_text(db):
     events(db, 1)
     with db.session() as s:
-        raw = s.execute(text("SELECT before FROM audit_event ORDER BY id DESC LIMIT 1")).scalar()
+        raw = s.execute(text("SELECT CAST(before AS TEXT) FROM audit_event ORDER BY id DESC LIMIT 1")).scalar()
     assert raw == json.dumps(json.loads(raw), sort_keys=True)
 
 
@@ -54,6 +54,8 @@ def test_stored_json_is_canonical_text(db):
     "UPDATE audit_event SET at = 'yesterday' WHERE id = :id",
 ])
 def test_an_edited_row_is_named(db, sql):
+    if not db.is_sqlite and ("replace(" in sql or "= 12" in sql):
+        pytest.skip("PostgreSQL's typed columns refuse this edit (json/timestamp/text): nothing to detect")
     ids = events(db)
     with db.session() as s:
         s.execute(text(sql), {"id": ids[2]})
@@ -111,7 +113,8 @@ def test_a_deleted_last_row_replaced_by_a_new_event_is_a_break(db):
         s.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[-1]})
     events(db, 1)
     broken = check(db)
-    assert broken is not None and broken.event_id == ids[-1]
+    # PostgreSQL's sequence does not reuse the id: the new event's link is the break.
+    assert broken is not None and broken.event_id == (ids[-1] if db.is_sqlite else ids[-1] + 1)
 
 
 def test_events_added_after_the_kept_head_without_record_still_verify(db):
@@ -130,12 +133,14 @@ def test_json_stored_in_another_form_still_verifies(db):
     """Another database or serializer may store the same JSON differently: parsed, it matches."""
     ids = events(db)
     with db.session() as s:
-        raw = s.execute(text("SELECT after FROM audit_event WHERE id = :id"), {"id": ids[1]}).scalar()
+        raw = s.execute(text("SELECT CAST(after AS TEXT) FROM audit_event WHERE id = :id"), {"id": ids[1]}).scalar()
         other = json.dumps(json.loads(raw), ensure_ascii=False, indent=1)
-        s.execute(text("UPDATE audit_event SET after = :a WHERE id = :id"), {"a": other, "id": ids[1]})
+        value = ":a" if db.is_sqlite else "CAST(:a AS JSON)"
+        s.execute(text(f"UPDATE audit_event SET after = {value} WHERE id = :id"), {"a": other, "id": ids[1]})
     assert check(db) is None
 
 
+@pytest.mark.sqlite_only("v1 events exist only in desks made before the server; the upgrade it replays is a file's")
 def test_legacy_v1_events_verify(db):
     """Events written with the first digest scheme (the whole content as one JSON object)."""
     ids = events(db, 2)

@@ -42,9 +42,9 @@ def test_a_number_taken_in_between_is_a_clear_error_not_a_crash(db, actor, monke
     assert _count(db) == 1  # nothing half-saved
 
 
-def test_two_writers_at_once_get_different_numbers(db, db_path, actor, monkeypatch):
+def test_two_writers_at_once_get_different_numbers(db, actor, monkeypatch):
     """Writer A has computed its number; writer B (another connection) saves meanwhile."""
-    other = open_database(db_path)
+    other = open_database(db.url)
     original = register.next_index_no
     results: dict[str, object] = {}
 

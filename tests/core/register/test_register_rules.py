@@ -323,7 +323,7 @@ def test_recompute_open_deadlines_after_entering_next_years_arrangement(db, acto
     # formed 12/20 cannot be created before that day: move the open one there by hand
     with db.session() as s:
         s.execute(text("UPDATE item SET formed_on = '2026-12-20', due_on = '2027-01-15', "
-                       "due_provisional = 1 WHERE id IN (:a, :b)"), {"a": open_id, "b": done_id})
+                       "due_provisional = :yes WHERE id IN (:a, :b)"), {"a": open_id, "b": done_id, "yes": True})
     with db.session() as s:
         before_version = get_item(s, open_id).version
         save_arrangement(s, YearArrangement(2027, [HolidayRange("元旦", dt.date(2027, 1, 1),

@@ -31,9 +31,9 @@ def load_rows(db):
         log = [dict(r._mapping) for r in c.execute(text("SELECT kind, day, channel FROM worklog_entry"))]
     for r in items:
         for k in ("published_on", "due_on", "formed_on", "valid_until"):
-            r[k] = D(r[k]) if r[k] else None
+            r[k] = D(r[k]) if isinstance(r[k], str) else r[k]  # SQLite gives text, PostgreSQL dates
     for r in log:
-        r["day"] = D(r["day"])
+        r["day"] = D(r["day"]) if isinstance(r["day"], str) else r["day"]
     return items, log
 
 

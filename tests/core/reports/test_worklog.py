@@ -95,14 +95,13 @@ def test_attachments_survive_item_side_cleanup_and_go_with_the_entry(db, actor, 
         row = worklog.create_entry(s, actor, reply(), today=today)
         info = worklog.add_attachment(s, db, actor, row.id, photo)
     assert info.filename == "会议 照片.jpg"
-    stored = files.attachment_path(db, info.sha256)
-    assert stored.exists()
+    assert files.read_content(db, info.sha256) == b"jpeg-bytes"  # a file, or a server's row
     with db.session() as s:
         # The file store's own cleanup must not treat a work log file as unused.
         assert files.purge_unreferenced(s, db, actor) == 0
         assert [a.filename for a in worklog.list_attachments(s, row.id)] == ["会议 照片.jpg"]
         assert worklog.get_row(s, row.id).attachments == 1
-    assert stored.exists()
+    assert files.read_content(db, info.sha256) == b"jpeg-bytes"
     with db.session() as s:
         worklog.delete_entry(s, db, actor, row.id, expected_version=worklog.get_row(s, row.id).version)
     with db.session() as s:
@@ -111,7 +110,7 @@ def test_attachments_survive_item_side_cleanup_and_go_with_the_entry(db, actor, 
         assert s.scalar(select(func.count()).select_from(StoredFile)) == 0
         with pytest.raises(NotFoundError):
             worklog.get_row(s, row.id)
-    assert not stored.exists()
+    assert files.read_content(db, info.sha256) is None
 
 
 def test_remove_one_attachment(db, actor, today, tmp_path):

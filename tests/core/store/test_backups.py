@@ -21,6 +21,9 @@ from deskapp.core.store import backups
 from deskapp.core.store.backups import BackupInfo, list_backups, make_backup, prune, to_keep, verify_backup
 from deskapp.core.store.models import Attachment, Item
 
+# Backups copy the SQLite file and its files/ folder; a server is backed up by its own tools.
+pytestmark = pytest.mark.sqlite_only("copies of the SQLite file")
+
 TODAY = dt.date(2026, 11, 26)
 
 

@@ -26,6 +26,10 @@ from deskapp.core.store.db import (
 )
 from deskapp.core.store.models import AuditEvent, CalendarYear, CatalogueEntry, Item
 
+# Opening a database FILE: pragmas, WAL, foreign files refused untouched, the desk lock, the
+# before-upgrade copy. The server's opening: test_server_store.py.
+pytestmark = pytest.mark.sqlite_only("about a database file")
+
 TODAY = dt.date(2026, 11, 26)
 REPO = Path(__file__).resolve().parents[3]
 

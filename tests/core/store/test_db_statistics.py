@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select, text
 
 from deskapp.core.calendar.workdays import WorkCalendar
@@ -12,6 +13,9 @@ from deskapp.core.desk import open_database
 from deskapp.core.register.items import ItemData, create_item
 from deskapp.core.register.query import ItemFilter, Register
 from deskapp.core.store.models import Item
+
+# SQLite's ANALYZE / PRAGMA optimize and its query plans; the server's plans: bench/README.md.
+pytestmark = pytest.mark.sqlite_only("SQLite planner statistics")
 
 
 def fill(db, actor, today, n=300):
