@@ -59,6 +59,19 @@ def test_init_makes_a_desk_role_with_table_rights_only_and_the_first_administrat
     finally:
         engine.dispose()
 
+    # A table a later version's migration adds (made by the owner) is open to the desks at once.
+    owner = create_engine(pg_url)
+    desk_engine = create_engine(desk_url)
+    try:
+        with owner.begin() as conn:
+            conn.execute(text("CREATE TABLE later_table (id serial PRIMARY KEY, note text)"))
+        with desk_engine.begin() as conn:
+            conn.execute(text("INSERT INTO later_table (note) VALUES ('ok')"))
+            assert conn.execute(text("SELECT count(*) FROM later_table")).scalar_one() == 1
+    finally:
+        owner.dispose()
+        desk_engine.dispose()
+
     # A second init refuses clearly and changes nothing.
     status, out, err = _run(monkeypatch, capsys, ["server", "init", "--db", pg_url, "--password-stdin"], PW + "\n")
     assert status == 2 and "已有管理员账户" in err
