@@ -197,9 +197,12 @@ class MainWindow(QMainWindow):
         self._action(menu, "数据库位置…", self.show_database)
         if account is None:  # the single-PC desk: whoever sits at it says who they are
             self._action(menu, "切换操作人…", self.switch_operator)
-        elif account.is_admin:  # a server: people sign in; the administrator keeps the accounts
-            self._action(menu, "账户…", lambda: self._open_dialog("settings.accounts_dialog", "AccountsDialog"),
-                         edits=True)
+        else:  # a server: people sign in; the administrator keeps the accounts
+            self._action(menu, "修改登录密码…",
+                         lambda: self._open_dialog("settings.signin_dialog", "ChangePasswordDialog"), edits=True)
+            if account.is_admin:
+                self._action(menu, "账户…", lambda: self._open_dialog("settings.accounts_dialog", "AccountsDialog"),
+                             edits=True)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.accounts.account import AccountInfo, local_time_text
-from deskapp.core.accounts.hashing import check_new_password, hash_password
+from deskapp.core.accounts.hashing import check_new_password, hash_password, verify_password
 from deskapp.core.accounts.roles import ACCOUNT_ROLES, ADMIN, DEPARTMENT_ROLES
 from deskapp.core.accounts.scope import check_admin
 from deskapp.core.audit import chain as audit
@@ -195,3 +195,18 @@ def create_first_administrator(session: Session, actor: Optional[Actor], usernam
     who = actor or Actor(person.id, person.name)
     audit.record(session, who, "create", "person", person.id, None, {"name": name, "roles": person.roles})
     return create_account(session, who, AccountData(username, person.id, ADMIN), password)
+
+
+def change_own_password(session: Session, account_id: int, old_password: str, new_password: str) -> None:
+    """The signed-in person replaces the password the administrator gave them, proving the
+    old one first; recorded under their own name."""
+    account = _load(session, account_id)
+    if not verify_password(old_password, account.password_hash):
+        raise ValidationError({"old_password": "原密码不正确，请重新输入。"})
+    check_new_password(new_password)
+    if old_password == new_password:
+        raise ValidationError({"password": "新密码不能与原密码相同。"})
+    account.password_hash = hash_password(new_password)
+    session.flush()
+    audit.record(session, Actor(account.person_id, account.person.name), "change_login_password", "account",
+                 account.id, None, {"password_changed": True})

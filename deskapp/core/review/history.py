@@ -33,7 +33,7 @@ ACTIONS = {
     **EVENT_KINDS, "carry_over": "结转下年度", "demo_requests": "生成演示依申请公开",
     # Accounts on a server (issue 13)
     "login": "登录", "login_failed": "登录密码错误", "login_locked": "登录锁定", "login_refused": "拒绝登录",
-    "reset_login_password": "重设登录密码", "unlock": "解锁账户",
+    "reset_login_password": "重设登录密码", "unlock": "解锁账户", "change_login_password": "修改登录密码",
 }
 ENTITIES = {
     "item": "信息", "person": "人员", "department": "科室", "setting": "设置", "calendar_year": "节假日安排",

@@ -23,6 +23,7 @@ from deskapp.core.accounts.hashing import MIN_LENGTH
 from deskapp.core.accounts.signin import sign_in
 from deskapp.core.errors import DeskError
 from deskapp.core.store.db import Database
+from deskapp.ui.common.context import AppContext
 from deskapp.ui.common.form_kit import ErrorLabel, busy, hint_label
 
 USERNAME_KEY = "account/username"  # the last user name signed in on this PC (never a password)
@@ -114,3 +115,49 @@ def sign_in_dialog(db: Database, parent: Optional[QWidget] = None) -> Optional[A
     """The signed-in account, or None when the user chose 退出."""
     dialog = SignInDialog(db, server_label(db), parent)
     return dialog.account if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ChangePasswordDialog(QDialog):
+    """设置 → 修改登录密码…: the signed-in person replaces their password (old one first)."""
+
+    def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("修改登录密码")
+        self.setMinimumWidth(380)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()
+        for box in (self.old, self.new, self.repeat):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+            box.setMaxLength(128)
+        form.addRow("原密码：", self.old)
+        form.addRow(f"新密码（至少{MIN_LENGTH}位）：", self.new)
+        form.addRow("再输入一次：", self.repeat)
+        layout.addLayout(form)
+        self.error = ErrorLabel()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("修改", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setDefault(True)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        account = self.ctx.account
+        if account is None:  # only a signed-in desk has this menu entry
+            super().reject()
+            return
+        if self.new.text() != self.repeat.text():
+            self.error.show_message("两次输入的新密码不一致，请重新输入。")
+            return
+        try:
+            with self.ctx.db.session() as s:
+                manage.change_own_password(s, account.id, self.old.text(), self.new.text())
+        except DeskError as exc:
+            self.error.show_message(exc.message)
+            return
+        self.ctx.messages.info(self, "登录密码已修改，下次登录请用新密码。")
+        super().accept()

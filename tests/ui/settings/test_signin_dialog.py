@@ -117,7 +117,7 @@ def test_the_window_of_a_signed_in_account(qtbot, desk):
     qtbot.addWidget(window)
     texts = [a.text() for a in window.menuBar().actions()[-1].menu().actions()] + \
         [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
-    assert "账户…" in texts and "切换操作人…" not in texts
+    assert "账户…" in texts and "修改登录密码…" in texts and "切换操作人…" not in texts
     plain = MainWindow(AppContext(db=desk, actor=Actor(None, "测试员"), messages=RecordingMessages()), QSettings())
     qtbot.addWidget(plain)
     texts = [a.text() for m in plain.menuBar().actions() if m.menu() for a in m.menu().actions()]
@@ -205,3 +205,24 @@ def test_a_server_without_accounts_creates_its_first_administrator(qtbot, db):
     again = SignInDialog(db, "desk 于 本机", qsettings=QSettings())
     qtbot.addWidget(again)
     assert not again.first and again.windowTitle() == "登录"
+
+
+def test_the_signed_in_person_changes_their_own_password(qtbot, desk):
+    from deskapp.core.accounts.signin import SignInError
+    from deskapp.ui.settings.signin_dialog import ChangePasswordDialog
+
+    admin = sign_in(desk, "admin", PW)
+    messages = RecordingMessages()
+    dialog = ChangePasswordDialog(AppContext(db=desk, actor=admin.actor(), messages=messages, account=admin))
+    qtbot.addWidget(dialog)
+    dialog.old.setText("not-the-old-one")
+    dialog.new.setText("新的-口令2")
+    dialog.repeat.setText("新的-口令2")
+    dialog.ok.click()
+    assert "原密码不正确" in dialog.error.text()
+    dialog.old.setText(PW)
+    dialog.ok.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and "已修改" in messages.shown[-1][1]
+    with pytest.raises(SignInError):
+        sign_in(desk, "admin", PW)
+    assert sign_in(desk, "admin", "新的-口令2").username == "admin"
