@@ -134,3 +134,26 @@ def test_a_rolled_back_add_leaves_no_content(server_db: Database, tmp_path: Path
         info = files.add_attachment(s, server_db, ACTOR, item, source)
         raise RuntimeError("undo")
     assert files.read_content(server_db, info.sha256) is None
+
+
+def test_trigrams_serve_chinese_on_c_utf8_but_not_on_plain_c(server_db: Database, pg_server, caplog) -> None:
+    """The finding of bench/README.md, kept true: the desk warns (in its log) about a server
+    database whose LC_CTYPE makes pg_trgm skip Chinese characters."""
+    from deskapp.core.store.db import trigrams_serve_cjk
+
+    assert trigrams_serve_cjk(server_db)
+    name = f"plain_c_{id(server_db)}"
+    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    try:
+        with caplog.at_level("WARNING"):
+            plain = open_database(pg_server.url(name))
+        try:
+            assert not trigrams_serve_cjk(plain)
+            assert any("LC_CTYPE" in r.getMessage() for r in caplog.records)
+            flood = _add(plain, "政务公开指南")
+            with plain.session() as s:  # still found: a scan instead of the index
+                assert set(Register(plain, TODAY).item_ids(s, ItemFilter(search="公开指南"))) == {flood}
+        finally:
+            plain.close()
+    finally:
+        pg_server.drop_database(name)
