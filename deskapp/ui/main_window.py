@@ -64,6 +64,9 @@ def _typing_in(widget: QWidget) -> bool:
 LIST_TARGETS = {"register": "信息登记", "requests": "依申请公开"}
 
 
+OFFICE_TABS = ("公示栏", "工作记录")  # not shown to department accounts on a server
+
+
 def window_title(org_name: str, server: str = "", person: str = "") -> str:
     """``机构 — 程序名``, then the server (``host/database``, on a shared desk) and who is at
     the desk (the signed-in account, or the operator on this PC's desk)."""
@@ -112,10 +115,16 @@ class MainWindow(QMainWindow):
     # --- building ----------------------------------------------------------------------
 
     def _build_tabs(self) -> None:
-        for label, _spec in TABS:
+        account = self.ctx.account
+        # A 科室/社区 account keeps to its own items and requests: the office's noticeboard and
+        # work log are the maintainer's (hidden, not removed: tab indexes stay those of TABS).
+        office_only = account is not None and not account.scope().everything
+        for index, (label, _spec) in enumerate(TABS):
             holder = QWidget(self.tabs)  # the real tab goes in here when first shown
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(holder, label)
+            if office_only and label in OFFICE_TABS:
+                self.tabs.setTabVisible(index, False)
 
     def tab(self, index: int) -> QWidget:
         """The tab at ``index``, building it now if it was not built yet."""
@@ -368,7 +377,8 @@ class MainWindow(QMainWindow):
         # QSettings.value() is typed as object; int() refuses what is no number (caught below).
         tab = cast("str | SupportsInt", q.value("main/tab", 0))
         try:
-            self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))
+            index = min(max(int(tab), 0), self.tabs.count() - 1)
+            self.tabs.setCurrentIndex(index if self.tabs.isTabVisible(index) else 0)
         except (TypeError, ValueError):
             pass
 

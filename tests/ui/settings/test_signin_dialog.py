@@ -150,13 +150,18 @@ def test_a_department_account_does_not_see_the_office_settings(qtbot, desk):
                               "社区-口令1")
     account = sign_in(desk, "xingfu", "社区-口令1")
     bind_scope(desk, account.scope())
+    remembered = QSettings()
+    remembered.setValue("main/tab", 4)  # the 公示栏 this PC's maintainer left open
     window = MainWindow(AppContext(db=desk, actor=account.actor(), messages=RecordingMessages(), account=account),
-                        QSettings())
+                        remembered)
     qtbot.addWidget(window)
     texts = [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
     assert "数据库位置…" in texts
     for hidden in ("机构与人员…", "审核流程与签批密码…", "账户…", "切换操作人…"):
         assert hidden not in texts
+    shown = [window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.isTabVisible(i)]
+    assert "信息登记" in shown and "审核签发" in shown and "公示栏" not in shown and "工作记录" not in shown
+    assert window.tabs.currentIndex() == 0
 
 
 def test_signing_in_binds_the_account_to_the_window_context(qtbot, desk, monkeypatch):
