@@ -95,12 +95,25 @@ def bring_up_to_date(db: MigrationTarget) -> None:
         return  # up to date (read-only: the extra stamps are left for a writer to tidy)
     if db.read_only:
         raise DatabaseOpenError("该数据库需要升级，但当前为只读方式，请关闭其他窗口后再打开。")
+    if not _is_sqlite(db.engine):
+        _check_may_migrate(db)
     if revisions and db.path is not None:
         backup = db.backup("before-upgrade")
         log.info("backed up %s to %s before migrating", db.path, backup)
     if superseded:
         _drop_stamps(db, superseded)
     upgrade(db)
+
+
+def _check_may_migrate(db: MigrationTarget) -> None:
+    """On a server the desks connect with a role that may not change the schema (``deskapp
+    server init``): say who must upgrade it instead of failing half-way with a raw error."""
+    with db.engine.connect() as conn:
+        allowed = conn.execute(text("SELECT has_schema_privilege(current_user, 'public', 'CREATE')")).scalar()
+    if not allowed:
+        raise DatabaseOpenError("服务器上的台账需要建立或升级到本程序的版本，"
+                                "但本工作台连接用的数据库角色无权修改表结构；"
+                                "请由数据库管理员用管理员地址运行 deskapp server init 后再打开。")
 
 
 def upgrade(db: MigrationTarget, target: str = "heads") -> None:
