@@ -31,6 +31,7 @@ from typing import BinaryIO, Iterator, Optional, Union
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.accounts.scope import check_department, scope_of
 from deskapp.core.audit import chain as audit
 from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError, DiskFullError, NotFoundError, is_disk_full
@@ -272,8 +273,10 @@ def add_attachment(
     """Attach a copy of ``source_path`` to an item, under the file's own name."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown attachment purpose {purpose!r}")
-    if session.get(Item, item_id) is None:
+    item = session.get(Item, item_id)
+    if item is None:
         raise NotFoundError(f"找不到编号为 {item_id} 的信息，可能已被删除，附件未添加。")
+    check_department(session, item.department_id)  # a department account: its own items only
     name = safe_filename(filename or Path(source_path).name)
     stored = store_file(session, db, source_path)
     att = Attachment(item_id=item_id, sha256=stored.sha256, filename=name, purpose=purpose,
@@ -286,7 +289,14 @@ def add_attachment(
     return _info(att, stored.size)
 
 
+def _check_item_scope(session: Session, item_id: Optional[int]) -> None:
+    """A department account reaches only the attachments of its own department's items."""
+    if item_id is not None and not scope_of(session).everything:
+        check_department(session, session.scalar(select(Item.department_id).where(Item.id == item_id)))
+
+
 def list_attachments(session: Session, item_id: int) -> list[AttachmentInfo]:
+    _check_item_scope(session, item_id)
     rows = session.execute(
         select(Attachment, StoredFile.size)
         .join(StoredFile, StoredFile.sha256 == Attachment.sha256)
@@ -300,6 +310,7 @@ def get_attachment(session: Session, attachment_id: int) -> AttachmentInfo:
     att = session.get(Attachment, attachment_id)
     if att is None:
         raise NotFoundError("该附件已被删除，请刷新后重试。")
+    _check_item_scope(session, att.item_id)
     stored = session.get(StoredFile, att.sha256)
     return _info(att, stored.size if stored else 0)
 
@@ -309,6 +320,7 @@ def remove_attachment(session: Session, db: Database, actor: Actor, attachment_i
     att = session.get(Attachment, attachment_id)
     if att is None:
         raise NotFoundError("该附件已被删除，请刷新后重试。")
+    _check_item_scope(session, att.item_id)
     sha256, item_id = att.sha256, att.item_id
     before = {"attachment_id": att.id, "filename": att.filename, "sha256": sha256,
               "purpose": att.purpose}

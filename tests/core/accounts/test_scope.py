@@ -254,3 +254,24 @@ def test_a_department_desk_cannot_act_on_another_departments_request_by_id(db, o
     with db.session() as s:
         mine = records.create_request(s, ACTOR, dataclasses.replace(data, department_id=other.dept), today=TODAY)
         assert mine.department_id == other.dept
+
+
+def test_a_department_desk_cannot_reach_another_departments_attachments(db, office, tmp_path):
+    from deskapp.core.attachments import files
+
+    staff, other, own_item, other_item = office
+    source = tmp_path / "附件.txt"
+    source.write_text("正文", encoding="utf-8")
+    with db.session() as s:
+        theirs = files.add_attachment(s, db, ACTOR, other_item, source)
+    _as(db, staff.drafter, "desk", staff.dept, "党政办公室")
+    for attempt in (lambda s: files.list_attachments(s, other_item),
+                    lambda s: files.get_attachment(s, theirs.id),
+                    lambda s: files.remove_attachment(s, db, ACTOR, theirs.id),
+                    lambda s: files.add_attachment(s, db, ACTOR, other_item, source)):
+        with pytest.raises(OutOfScopeError):
+            with db.session() as s:
+                attempt(s)
+    with db.session() as s:
+        mine = files.add_attachment(s, db, ACTOR, own_item, source)
+        assert [a.id for a in files.list_attachments(s, own_item)] == [mine.id]
