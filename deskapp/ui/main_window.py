@@ -64,7 +64,9 @@ def _typing_in(widget: QWidget) -> bool:
 LIST_TARGETS = {"register": "信息登记", "requests": "依申请公开"}
 
 
-OFFICE_TABS = ("公示栏", "工作记录")  # not shown to department accounts on a server
+# Not shown to department accounts on a server: the 工作台's figures are the whole office's
+# (counted by the tally's rules, not per department), the noticeboard and work log the maintainer's.
+OFFICE_TABS = ("工作台", "公示栏", "工作记录")
 
 
 def window_title(org_name: str, server: str = "", person: str = "") -> str:
@@ -116,8 +118,8 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         account = self.ctx.account
-        # A 科室/社区 account keeps to its own items and requests: the office's noticeboard and
-        # work log are the maintainer's (hidden, not removed: tab indexes stay those of TABS).
+        # A 科室/社区 account keeps to its own items and requests (OFFICE_TABS hidden, not
+        # removed: tab indexes stay those of TABS).
         office_only = account is not None and not account.scope().everything
         for index, (label, _spec) in enumerate(TABS):
             holder = QWidget(self.tabs)  # the real tab goes in here when first shown
@@ -378,7 +380,8 @@ class MainWindow(QMainWindow):
         tab = cast("str | SupportsInt", q.value("main/tab", 0))
         try:
             index = min(max(int(tab), 0), self.tabs.count() - 1)
-            self.tabs.setCurrentIndex(index if self.tabs.isTabVisible(index) else 0)
+            visible = [i for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
+            self.tabs.setCurrentIndex(index if index in visible else visible[0])
         except (TypeError, ValueError):
             pass
 
