@@ -321,14 +321,15 @@ def opening_summary(session: Session, today: dt.date, person_id: Optional[int] =
 
 def _deadline_items(session: Session, today: dt.date) -> tuple[list[SummaryItem], list[SummaryItem]]:
     soon_limit = due_soon_limit(session, today)
+    mine = department_clause(session, Item.department_id)  # a department account's own only
+    base = select(Item.id, Item.title, Item.due_on)
+    base = base if mine is None else base.where(mine)
     late = [SummaryItem(i, t, d, f"已超期 {(today - d).days} 天")
-            for i, t, d in session.execute(select(Item.id, Item.title, Item.due_on)
-                                           .where(overdue_clause(today), Item.published_on.is_(None))
+            for i, t, d in session.execute(base.where(overdue_clause(today), Item.published_on.is_(None))
                                            .order_by(Item.due_on).limit(LIST_LIMIT))
             if d is not None]  # (always: overdue_clause needs a due date)
     soon = [SummaryItem(i, t, d, f"{d.month}月{d.day}日到期")
-            for i, t, d in session.execute(select(Item.id, Item.title, Item.due_on)
-                                           .where(due_soon_clause(today, soon_limit))
+            for i, t, d in session.execute(base.where(due_soon_clause(today, soon_limit))
                                            .order_by(Item.due_on).limit(LIST_LIMIT))
             if d is not None]  # (always: due_soon_clause needs a due date)
     return late, soon

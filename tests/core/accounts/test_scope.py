@@ -55,6 +55,10 @@ def test_a_department_desk_sees_and_opens_only_its_own_items(db, office):
         assert Register(db, TODAY).counts(s, ItemFilter())[0] == 1
         assert {r.item_id for r in queue_rows(s, TODAY)} == {own_item}
         assert draft_count(s) == 1
+        from deskapp.core.review.queue import opening_summary
+
+        later = TODAY.replace(year=2027)  # both items are then overdue, unpublished
+        assert [i.item_id for i in opening_summary(s, later).late] == [own_item]
         assert item_form.load_item(s, own_item).id == own_item
         # By id, through every door: the register's form, the detail pane, a review action.
         with pytest.raises(OutOfScopeError, match="其他科室或社区"):
