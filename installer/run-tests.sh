@@ -7,12 +7,16 @@ set -euo pipefail
 # libreoffice-writer: a test opens the annual report's .docx in LibreOffice, as WPS users' peers do;
 # postgresql, postgresql-contrib (pg_trgm): the tests start a private throwaway server from these
 # binaries (tests/postgres_support.py), never the system cluster;
-# nsis: tests/installer/test_nsis.py compiles the Windows installer script with makensis.
-export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib nsis"
+# nsis: tests/installer/test_nsis.py compiles the Windows installer script with makensis;
+# debootstrap, binutils: tests/installer/test_bundle.py builds the Linux bundle in a bullseye
+# chroot and reads its glibc needs with objdump.
+export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib nsis debootstrap binutils"
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 if [ $# -eq 0 ]; then
+  # The full run builds the installers too (tests/installer: bundle, .deb, wheelhouse).
+  export DESKAPP_BUILD_INSTALLERS="${DESKAPP_BUILD_INSTALLERS:-1}"
   echo "== ruff" >&2
   "$VENV/bin/ruff" check --no-cache .
   echo "== mypy" >&2
