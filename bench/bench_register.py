@@ -1,6 +1,13 @@
 """Benchmark of the register window on a 100 000-item database (not a timed test).
 
     .venv/bin/python bench/bench_register.py [--db bench/bench.db] [--items 100000] [--write]
+    .venv/bin/python bench/bench_register.py --db postgresql+psycopg://… [--copy-from bench100k.db] [--write]
+    .venv/bin/python bench/bench_register.py --pg --copy-from bench100k.db [--write]
+
+``--db`` may be a PostgreSQL URL: the server database is filled by ``deskapp db copy`` from
+``--copy-from`` (an SQLite desk of N items), or else by the demo generator; ``--pg`` starts a
+private throwaway server (tests/postgres_support.py, Debian's binaries) for the run. The
+PostgreSQL figures go to their own section of bench/README.md.
 
 Builds the database once with the demo generator (``deskapp demo --items N --seed 1``;
 reused when it already has N items), then starts a fresh process that opens the window
@@ -33,9 +40,43 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TARGETS = {"first_rows_s": 1.5, "keystroke_ms": 50.0, "filter_ms": 100.0, "memory_mb": 300.0}
 SECTION = "## Register window (issue 2, engineer A: bench_register.py)"
+PG_SECTION = "## Register window on PostgreSQL (issue 13: bench_register.py --db postgresql+psycopg://…)"
 
 
 # --- parent: build the database, start the child, print ----------------------------------
+
+def is_url(target: str | Path) -> bool:
+    return "://" in str(target)
+
+
+def server_item_count(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM item")).scalar() or 0)
+    except DBAPIError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def fill_server(url: str, items: int, copy_from: Path | None) -> float:
+    """The server database from an SQLite desk (``deskapp db copy``), else the demo generator."""
+    started = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    from deskapp import cli
+
+    if copy_from is not None:
+        status = cli.main(["db", "copy", "--from", str(copy_from), "--to", url, "--force"])
+    else:
+        status = cli.main(["demo", "--db", url, "--items", str(items), "--seed", "1"])
+    if status:
+        raise SystemExit(f"filling the server failed ({status})")
+    return time.perf_counter() - started
+
 
 def item_count(db_path: Path) -> int:
     import sqlite3
@@ -75,7 +116,7 @@ def build_database(db_path: Path, items: int) -> float:
     return time.perf_counter() - started
 
 
-def run_child(db_path: Path) -> dict:
+def run_child(db_path: Path | str) -> dict:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else env.get("QT_QPA_PLATFORM", ""))
     if not env["QT_QPA_PLATFORM"]:
@@ -139,18 +180,41 @@ def write_readme(lines: list[str], r: dict, items: int) -> None:
     os.replace(tmp, readme)
 
 
+def write_server_readme(lines: list[str], r: dict, items: int, url: str) -> None:
+    from readme_section import replace_section  # type: ignore[import-not-found]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version = str(conn.execute(text("SHOW server_version")).scalar())
+        ctype = str(conn.execute(text("SELECT datctype FROM pg_database WHERE datname = current_database()")).scalar())
+    engine.dispose()
+    body = [f"{dt.date.today().isoformat()}, {items} items (the demo desk copied by `deskapp db copy`), "
+            f"PostgreSQL {version} (Debian's package) on the same {os.cpu_count()}-core machine over a unix "
+            f"socket, database UTF8 / `{ctype}`, Qt platform `{r['platform']}`. Run: "
+            "`.venv/bin/python bench/bench_register.py --pg --copy-from bench100k.db --write`.", ""]
+    body += lines
+    body += ["", f"Keystrokes (ms): {', '.join(f'{x:.0f}' for x in r['keystrokes_ms'])}. "
+             f"Filters (ms): {', '.join(f'{k} {v:.0f}' for k, v in r['filters_by_name'].items())}.", ""]
+    replace_section(PG_SECTION, "\n".join(body))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(HERE / "bench.db"))
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--write", action="store_true", help="record the figures in bench/README.md")
+    parser.add_argument("--copy-from", type=Path, help="fill a server database from this SQLite desk")
+    parser.add_argument("--pg", action="store_true", help="a private throwaway PostgreSQL server for the run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         from bench_register_child import measure  # type: ignore[import-not-found]
 
-        print(json.dumps(measure(Path(args.child))))
+        print(json.dumps(measure(args.child if is_url(args.child) else Path(args.child))))
         return 0
+    if args.pg or is_url(args.db):
+        return main_server(args)
     db_path = Path(args.db).resolve()
     if item_count(db_path) != args.items:
         print(f"building {db_path} with {args.items} demo items …", flush=True)
@@ -161,6 +225,32 @@ def main() -> int:
     if args.write:
         write_readme(lines, result, args.items)
         print(f"written to {HERE / 'README.md'}")
+    return 0
+
+
+def main_server(args: argparse.Namespace) -> int:
+    server = None
+    url = args.db
+    if args.pg:
+        sys.path.insert(0, str(ROOT))
+        from tests.postgres_support import start_server
+
+        server = start_server()
+        server.admin('CREATE DATABASE bench TEMPLATE template0')
+        url = server.url("bench")
+    try:
+        if server_item_count(url) != args.items:
+            print(f"filling {url} with {args.items} items …", flush=True)
+            print(f"filled in {fill_server(url, args.items, args.copy_from):.1f} s", flush=True)
+        result = run_child(url)
+        lines = table(result)
+        print("\n".join(lines))
+        if args.write:
+            write_server_readme(lines, result, server_item_count(url), url)
+            print(f"written to {HERE / 'README.md'}")
+    finally:
+        if server is not None:
+            server.stop()
     return 0
 
 

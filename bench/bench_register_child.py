@@ -48,7 +48,7 @@ def _search_words(db: Any, count: int) -> list[str]:
     return words
 
 
-def measure(db_path: Path) -> dict[str, Any]:
+def measure(db_path: Path | str) -> dict[str, Any]:
     t0 = float(os.environ["BENCH_T0"])
     from PySide6.QtCore import QEvent, QObject, QSettings
 
@@ -66,7 +66,11 @@ def measure(db_path: Path) -> dict[str, Any]:
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(ctx, settings)
     window.resize(1360, 820)
-    tab = window.tab(0)
+    from deskapp.ui.tabs import TABS
+
+    index = next(i for i, (label, _spec) in enumerate(TABS) if label == "信息登记")  # not always first
+    window.tabs.setCurrentIndex(index)
+    tab = window.tab(index)
     view = tab.view
 
     class PaintSpy(QObject):

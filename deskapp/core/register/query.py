@@ -189,7 +189,11 @@ class Register:
         if not self.db.is_sqlite and isinstance(getattr(key, "type", None), JSON):
             key = cast(key, Text)  # PostgreSQL's json has no order; its text sorts as SQLite's does
         order = key.desc() if descending else key.asc()
-        if not self.db.is_sqlite:  # as SQLite orders: no value (no department …) is the smallest
+        outer = sort in ("category", "department")  # an outer join: no value is possible
+        if not self.db.is_sqlite and (outer or getattr(getattr(key, "expression", key), "nullable", True)):
+            # As SQLite orders: no value (no department …) is the smallest. Only where a value
+            # can be missing: on a NOT NULL column (形成日期) it would keep PostgreSQL off the
+            # column's index (98 ms instead of 1 ms for a first page of 100 000 items).
             order = order.nulls_last() if descending else order.nulls_first()
         tie = Item.id.desc() if descending else Item.id.asc()
         return stmt.order_by(order, tie)
