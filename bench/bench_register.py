@@ -191,7 +191,8 @@ def write_server_readme(lines: list[str], r: dict, items: int, url: str) -> None
     engine.dispose()
     body = [f"{dt.date.today().isoformat()}, {items} items (the demo desk copied by `deskapp db copy`), "
             f"PostgreSQL {version} (Debian's package) on the same {os.cpu_count()}-core machine over a unix "
-            f"socket, database UTF8 / `{ctype}`, Qt platform `{r['platform']}`. Run: "
+            f"socket, database UTF8 / `{ctype}`, Qt platform `{r['platform']}`, load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work running). Run: "
             "`.venv/bin/python bench/bench_register.py --pg --copy-from bench100k.db --write`.", ""]
     body += lines
     body += ["", f"Keystrokes (ms): {', '.join(f'{x:.0f}' for x in r['keystrokes_ms'])}. "
