@@ -7,10 +7,12 @@ set -euo pipefail
 # libreoffice-writer: a test opens the annual report's .docx in LibreOffice, as WPS users' peers do;
 # postgresql, postgresql-contrib (pg_trgm): the tests start a private throwaway server from these
 # binaries (tests/postgres_support.py), never the system cluster;
-# nsis: tests/installer/test_nsis.py compiles the Windows installer script with makensis;
+# nsis, wine64: tests/installer/test_nsis.py compiles the Windows installer script with makensis
+# and runs the setup.exe and its uninstaller silently under wine (~20 s);
 # debootstrap, binutils: tests/installer/test_bundle.py builds the Linux bundle in a bullseye
-# chroot and reads its glibc needs with objdump.
-export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib nsis debootstrap binutils"
+# chroot and reads its glibc needs with objdump; desktop-file-utils: test_deb.py validates the
+# .deb's menu entry.
+export DESKAPP_EXTRA_APT="poppler-utils libreoffice-writer postgresql postgresql-contrib nsis wine64 debootstrap binutils desktop-file-utils"
 source "$(dirname "${BASH_SOURCE[0]}")/setup-env.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
