@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -36,7 +39,7 @@ from deskapp.core.audit.chain import Actor
 from deskapp.core.errors import DeskError, ValidationError
 from deskapp.core.privacy import masking
 from deskapp.core.store import settings
-from deskapp.core.store.models import Attachment, Item, Setting
+from deskapp.core.store.models import Attachment, FileContent, Item, Setting
 
 MIN_DIGITS = 7  # shorter runs are amounts, years, article numbers
 PRINTED = ("title", "content")  # what a notice prints: an unconfirmed finding here blocks it
@@ -229,6 +232,23 @@ def _file_text(path: Path, suffix: str) -> str:
     return _docx_text(path) if suffix == ".docx" else _xlsx_text(path)
 
 
+@contextmanager
+def _readable(session: Session, path: Path, sha256: str) -> Iterator[Path]:
+    """The stored file to parse: in the data folder (SQLite), or — a server keeps contents in
+    the database (``file_content``) — its bytes in a temp file for the time of the parse."""
+    stored = None if path.exists() else session.get(FileContent, sha256)
+    if stored is None:
+        yield path
+        return
+    fd, name = tempfile.mkstemp(prefix="deskapp-check-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(stored.content)
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
 def attachment_texts(session: Session, item_id: int,
                      files_dir: Optional[Path]) -> tuple[list[tuple[str, str, str]], list[str]]:
     """[(field, place, text)] of the attachments cheap to read, and the ones skipped (why)."""
@@ -248,7 +268,8 @@ def attachment_texts(session: Session, item_id: int,
         # The store's layout (core.attachments.files.attachment_path): <files>/<2 hex>/<sha256>.
         path = files_dir / att.sha256[:2] / att.sha256
         try:
-            text = _file_text(path, suffix)
+            with _readable(session, path, att.sha256) as readable:
+                text = _file_text(readable, suffix)
         except Exception as exc:  # noqa: BLE001 - any parser failure: the person looks at the file
             skipped.append(f"附件《{att.filename}》无法读取（{type(exc).__name__}），未检查，请人工查看。")
             continue

@@ -167,3 +167,16 @@ def test_a_first_page_sorted_by_a_not_null_date_walks_its_index(server_db: Datab
     first = register._sorted(select(Item.id).where(Item.status == "published"), "formed_on", True)
     by_department = register._sorted(select(Item.id), "department", False)
     assert "NULLS" not in str(first) and "NULLS FIRST" in str(by_department)
+
+
+def test_the_publication_check_reads_attachments_kept_in_the_database(server_db: Database, tmp_path: Path) -> None:
+    from deskapp.core.privacy.check import attachment_texts
+
+    item = _add(server_db, "附件要检查")
+    source = tmp_path / "名单.txt"
+    source.write_text("张三 联系电话 13912345678", "utf-8")
+    with server_db.session() as s:
+        files.add_attachment(s, server_db, ACTOR, item, source)
+    with server_db.session() as s:
+        texts, skipped = attachment_texts(s, item, server_db.files_dir)  # the folder holds nothing
+    assert skipped == [] and "13912345678" in texts[0][2]
