@@ -7,6 +7,7 @@ or DESKAPP_BUNDLE_DIR when set (a bundle built elsewhere)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pwd
@@ -14,6 +15,7 @@ import shutil
 import sqlite3
 import struct
 import subprocess
+import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +88,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
         subprocess.run(["userdel", "-r", USER], capture_output=True)
 
 
+def _package_path(member: tarfile.TarInfo) -> str:
+    """'./opt/apps/x' -> '/opt/apps/x', folders with a trailing slash, '.' -> '/'."""
+    path = "/" + member.name.removeprefix(".").lstrip("/")
+    return path if path == "/" or not member.isdir() else path + "/"
+
+
 def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n", path
@@ -94,10 +102,12 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def test_the_package_has_the_uos_layout_and_nothing_outside_opt_apps(installed: Installed) -> None:
-    listing = _sh("dpkg-deb", "-c", str(installed.deb)).stdout
-    paths = [line.split()[-1].lstrip(".") for line in listing.splitlines()]
-    assert all(p in ("/", "/opt/", "/opt/apps/") or p.startswith(f"/opt/apps/{installed.appid}/")
-               for p in paths), "a file outside /opt/apps/<appid>"
+    tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(installed.deb)], capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(tar.stdout)) as archive:  # names with spaces, links
+        paths = [_package_path(m) for m in archive.getmembers()]
+    outside = [p for p in paths
+               if p not in ("/", "/opt/", "/opt/apps/") and not p.startswith(f"/opt/apps/{installed.appid}/")]
+    assert outside == [], "files outside /opt/apps/<appid>"
     assert not any("/bin/" in p and not p.startswith(f"/opt/apps/{installed.appid}/files/") for p in paths)
     assert installed.appid.count(".") >= 2 and installed.appid == installed.appid.lower()
     app = Path("/opt/apps") / installed.appid
