@@ -115,8 +115,9 @@ def test_the_window_of_a_signed_in_account(qtbot, desk):
     ctx = AppContext(db=desk, actor=admin.actor(), messages=RecordingMessages(), account=admin)
     window = MainWindow(ctx, QSettings())
     qtbot.addWidget(window)
-    texts = [a.text() for a in window.menuBar().actions()[-1].menu().actions()] + \
-        [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()]
+    bar_actions = window.menuBar().actions()  # kept: PySide6 6.9 frees a.menu()'s QMenu wrapper with a's
+    texts = [a.text() for a in bar_actions[-1].menu().actions()] + \
+        [a.text() for m in bar_actions if m.menu() for a in m.menu().actions()]
     assert "账户…" in texts and "修改登录密码…" in texts and "切换操作人…" not in texts
     plain = MainWindow(AppContext(db=desk, actor=Actor(None, "测试员"), messages=RecordingMessages()), QSettings())
     qtbot.addWidget(plain)
