@@ -102,7 +102,10 @@ def test_cancel_closes_the_generator(qtbot, messages):
 
 
 def test_run_call_passes_a_progress_callback(qtbot, messages):
+    connected = threading.Event()
+
     def plain(items, progress):
+        connected.wait(5)  # the thread starts at once: report only after the test listens
         for i in range(items):
             progress(i + 1, items)
         return "完成"
@@ -111,6 +114,6 @@ def test_run_call_passes_a_progress_callback(qtbot, messages):
     texts: list[str] = []
     job.worker.progressed.connect(lambda d, t, x: texts.append(x))
     with qtbot.waitSignal(job.succeeded, timeout=5000) as blocker:
-        pass
+        connected.set()
     assert blocker.args == ["完成"]
     assert texts and texts[-1] == "已生成 4/4"
