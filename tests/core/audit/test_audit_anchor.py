@@ -23,6 +23,19 @@ from tests.conftest import TODAY
 pytestmark = pytest.mark.sqlite_only("the outside anchor file beside the SQLite database")
 
 
+def downgrade_to(db, revision: str) -> None:
+    """The database's schema taken back to ``revision`` by the migrations' own downgrades."""
+    from alembic import command
+
+    from deskapp.core.store import migrate
+
+    cfg = migrate.alembic_config()
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+        conn.commit()
+
+
 def anchor_of(path: Path) -> Path:
     return path.with_name(path.name + audit.ANCHOR_SUFFIX)
 
@@ -165,8 +178,7 @@ def test_upgrading_an_older_desk_anchors_it(db, db_path):
     with db.session() as s:
         audit.record(s, Actor(3, "孙主任"), "approve", "item", 1, None, None)
     anchor_of(db_path).unlink()
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0007_annual_report'")
+    downgrade_to(db, "0007_annual_report")  # really that schema: later tables gone too
     with pytest.raises(Exception, match="需要升级"):
         verify(db_path)  # an older schema cannot be verified read-only: no "old desk" case
     upgrade(db)

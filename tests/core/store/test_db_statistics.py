@@ -44,8 +44,9 @@ def test_statistics_are_gathered_on_open(db, db_path, actor, today):
             rows = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'item'")).all()
         assert rows  # ANALYZE ran once there were items
         register = Register(again, today)
-        stmt = register._sorted(select(Item.id).where(*register.where(None, ItemFilter(status="published"))),
-                                "formed_on", True).limit(201)
+        with again.session() as s:
+            stmt = register._sorted(select(Item.id).where(*register.where(s, ItemFilter(status="published"))),
+                                    "formed_on", True).limit(201)
         assert "ix_item_formed" in plan(again, stmt) and "TEMP B-TREE" not in plan(again, stmt)
     finally:
         again.close()
@@ -55,7 +56,8 @@ def test_search_head_walks_the_date_index_and_finds_the_same(db, actor, today):
     fill(db, actor, today)
     register = Register(db, today)
     f = ItemFilter(search="居委会")
-    stmt = register._sorted(select(Item.id).where(*register.where(None, f)), "formed_on", True).limit(50)
+    with db.session() as s:
+        stmt = register._sorted(select(Item.id).where(*register.where(s, f)), "formed_on", True).limit(50)
     assert "TEMP B-TREE" not in plan(db, stmt)
     with db.session() as s:
         ids = register.item_ids(s, f)
