@@ -21,29 +21,32 @@ def fill(db, n=4):
         return [r[0] for r in s.execute(text("SELECT id FROM audit_event ORDER BY id"))]
 
 
-def test_verify_ok(db, db_path, capsys):
+@pytest.mark.both_backends  # the command on a server URL too
+def test_verify_ok(db, capsys):
     fill(db)
     db.close()
-    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 0
+    assert cli.main(["audit", "verify", "--db", db.url]) == 0
     assert "逐条校验通过" in capsys.readouterr().out
 
 
-def test_verify_names_edited_row(db, db_path, capsys):
+@pytest.mark.both_backends  # the command on a server URL too
+def test_verify_names_edited_row(db, capsys):
     ids = fill(db)
     with db.session() as s:
         s.execute(text("UPDATE audit_event SET actor_name = '某人' WHERE id = :id"), {"id": ids[1]})
     db.close()
-    assert cli.main(["audit", "verify", "--db", str(db_path)]) == 1
+    assert cli.main(["audit", "verify", "--db", db.url]) == 1
     out = capsys.readouterr().out
     assert f"编号 {ids[1]} " in out and "某人" in out
 
 
-def test_verify_names_row_after_deleted_one_json(db, db_path, capsys):
+@pytest.mark.both_backends  # the command on a server URL too
+def test_verify_names_row_after_deleted_one_json(db, capsys):
     ids = fill(db)
     with db.session() as s:
         s.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[1]})
     db.close()
-    assert cli.main(["audit", "verify", "--json", "--db", str(db_path)]) == 1
+    assert cli.main(["audit", "verify", "--json", "--db", db.url]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is False and data["broken_event_id"] == ids[2] and "前一条" in data["reason"]
 
