@@ -134,13 +134,18 @@ def open_failure_message(target: str, exc: BaseException | None) -> str:
     return message_for(kind, address)
 
 
+def server_place(target: str) -> str:
+    """Where a server database is, for a message: host, port and name, never a password."""
+    address = ServerAddress.from_url(target)
+    if address is not None:
+        return f"服务器 {address.host}:{address.port} 上的数据库“{address.database}”"
+    return f"数据库“{mask_secrets(split_password(target)[0])}”"
+
+
 def server_unusable_message(target: str) -> str:
     """The server answered but its database cannot be set up or read as a desk (not made by
     ``deskapp server init``, or this user lacks the rights): nothing there was changed."""
-    address = ServerAddress.from_url(target)
-    where = (f"服务器 {address.host}:{address.port} 上的数据库“{address.database}”" if address is not None
-             else f"数据库“{mask_secrets(split_password(target)[0])}”")
-    return (f"{where}还不能作为台账使用（尚未用 deskapp server init 建立，或本账号缺少权限），"
+    return (f"{server_place(target)}还不能作为台账使用（尚未用 deskapp server init 建立，或本账号缺少权限），"
             "请管理员先运行 deskapp server init；数据未被改动。")
 
 

@@ -111,7 +111,10 @@ def _check_may_migrate(db: MigrationTarget) -> None:
     with db.engine.connect() as conn:
         allowed = conn.execute(text("SELECT has_schema_privilege(current_user, 'public', 'CREATE')")).scalar()
     if not allowed:
-        raise DatabaseOpenError("服务器上的台账需要建立或升级到本程序的版本，"
+        from deskapp.core.store.connection import server_place  # late, as alembic above: only servers need it
+
+        where = server_place(db.engine.url.render_as_string(hide_password=True))
+        raise DatabaseOpenError(f"{where}需要建立或升级到本程序的版本，"
                                 "但本工作台连接用的数据库角色无权修改表结构；"
                                 "请由数据库管理员用管理员地址运行 deskapp server init 后再打开。")
 
