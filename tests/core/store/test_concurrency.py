@@ -292,7 +292,7 @@ def test_upgrading_to_0011_seeds_the_counters_from_the_numbers_in_use(db: Databa
         command.upgrade(cfg, "heads")
         conn.commit()
     with db.session() as s:
-        values = dict(s.execute(select(NumberCounter.name, NumberCounter.value)).tuples().all())
+        values = dict(s.execute(select(NumberCounter.name, NumberCounter.value)).all())
     assert values == {"item:DESK/2026-": 41, "request:2026": 2}
     make_item(db)
     with db.session() as s:
