@@ -16,12 +16,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${DESKAPP_BUILD_CACHE:-/var/cache/deskapp-build}"
 BUNDLE="${1:-$CACHE/out/deskapp}"  # an empty argument: the default too
 OUT="${2:-$ROOT/dist}"
-APPID="${DESKAPP_APPID:-org.deskapp.desk}"
+APPID="${DESKAPP_APPID:-}"  # default: DESKTOP_ID of deskapp/__init__.py, read below
 PY="${DESKAPP_PYTHON:-$ROOT/.venv/bin/python}"
 NAME="政务公开台账"
 
 die() { echo "$*" >&2; exit 2; }
-[[ "$APPID" =~ ^[a-z0-9][a-z0-9.+-]+$ ]] || die "应用编号 $APPID 不符合软件包命名规则（只能用小写字母、数字、点和连字符），请改正 DESKAPP_APPID。"
 command -v dpkg-deb >/dev/null || die "缺少 dpkg-deb，请在 Debian/UOS/麒麟系统上运行本脚本（apt-get install dpkg）。"
 [ -x "$PY" ] || die "找不到带 PySide6 的 Python（$PY），请先运行 bash installer/run-tests.sh --version 建立 .venv，或设置 DESKAPP_PYTHON。"
 
@@ -33,10 +32,16 @@ if [ ! -x "$BUNDLE/deskapp" ]; then
   [ -x "$BUNDLE/deskapp" ] || die "构建后仍找不到 $BUNDLE/deskapp，请查看上面的构建输出。"
 fi
 
-VERSION="$(python3 -c 'import ast,sys
+# A constant of deskapp/__init__.py, read without importing the desk (this Python may lack its deps).
+desk_constant() {
+  python3 -c 'import ast,sys
 for n in ast.parse(open(sys.argv[1], encoding="utf-8").read()).body:
-    if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "__version__":
-        print(n.value.value)' "$ROOT/deskapp/__init__.py")"
+    if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == sys.argv[2]:
+        print(n.value.value)' "$ROOT/deskapp/__init__.py" "$1"
+}
+VERSION="$(desk_constant __version__)"
+APPID="${APPID:-$(desk_constant DESKTOP_ID)}"
+[[ "$APPID" =~ ^[a-z0-9][a-z0-9.+-]+$ ]] || die "应用编号 $APPID 不符合软件包命名规则（只能用小写字母、数字、点和连字符），请改正 DESKAPP_APPID。"
 BUNDLE_VERSION="$(QT_QPA_PLATFORM=offscreen "$BUNDLE/deskapp" --version 2>/dev/null | awk '{print $NF}')" || true
 [ "$BUNDLE_VERSION" = "$VERSION" ] || die "程序包版本（${BUNDLE_VERSION:-无法运行}）与源码版本 $VERSION 不一致，请重新构建程序包后再打包。"
 ARCH="$(dpkg --print-architecture)"

@@ -16,7 +16,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from deskapp import APP_ID, APP_NAME
+from deskapp import APP_ID, APP_NAME, DESKTOP_ID
 from deskapp.core.audit.chain import Actor
 from deskapp.core.desk import open_database, restore_desk
 from deskapp.core.errors import DatabaseLockedError, DatabaseOpenError, DeskError
@@ -45,6 +45,7 @@ def make_application() -> QApplication:
     app.setApplicationName(APP_ID)
     app.setOrganizationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland launchers find the menu entry and icon by it
     # The desk's own icon on its windows (title bar, taskbar, Alt-Tab) also from a checkout;
     # the installers render their sizes from the same drawing.
     app.setWindowIcon(QIcon(str(resources.files("deskapp.resources").joinpath("icons", "deskapp.svg"))))

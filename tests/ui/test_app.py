@@ -114,3 +114,12 @@ def test_qt_own_buttons_speak_chinese(qapp):
         for translator in translators:
             qapp.removeTranslator(translator)
         QLocale.setDefault(locale)
+
+
+def test_the_application_names_its_menu_entry_as_the_installers_do(qapp):
+    """Wayland matches a window to its menu entry and icon by the desktop file's name, which
+    installer/build-deb.sh takes from the same constant."""
+    from deskapp import DESKTOP_ID
+    from deskapp.ui.app import make_application
+
+    assert make_application().desktopFileName() == DESKTOP_ID == "org.deskapp.desk"
