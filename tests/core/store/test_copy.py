@@ -189,3 +189,11 @@ def test_a_released_older_desk_is_upgraded_then_copied(data_dir: Path, tmp_path:
     report = copy_desk(str(old), str(tmp_path / "新副本.db"))
     assert report.ok, report.summary()
     assert any(t.name == "item" and t.target > 0 for t in report.tables)
+
+
+def test_every_table_has_a_chinese_name_in_the_progress_line():
+    """The copy's progress line is read by a clerk: no table shows up under its SQL name."""
+    from deskapp.core.store.copy import TABLE_LABELS
+    from deskapp.core.store.models import Base
+
+    assert sorted(set(Base.metadata.tables) - set(TABLE_LABELS)) == []
