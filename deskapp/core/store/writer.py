@@ -60,15 +60,7 @@ def _take(dbapi_cursor: Any) -> None:
 def claim(session: Session) -> None:
     """Become the only writer now (PostgreSQL), before reading what is about to be assigned.
     Waits for the writer holding it to commit; taking it twice in one transaction is free."""
-    conn = session.connection()
-    if conn.info.get(_HELD):
-        return
-    cursor = conn.connection.cursor()
-    try:
-        _take(cursor)
-    finally:
-        cursor.close()
-    conn.info[_HELD] = True
+    _hold(session.connection())
 
 
 def holds_lock(conn: Connection) -> bool:
@@ -90,13 +82,20 @@ def install(engine: Engine) -> None:
 
 def _before_write(conn: Connection, cursor: Any, statement: str, parameters: Any,
                   context: Any, executemany: bool) -> None:
-    if conn.info.get(_HELD) or not statement.lstrip()[:6].upper().startswith(_WRITES):
+    if statement.lstrip()[:6].upper().startswith(_WRITES):
+        _hold(conn)
+
+
+def _hold(conn: Connection) -> None:
+    """Take the writer lock on ``conn``'s own driver connection (a cursor of its own, so a
+    statement being prepared is not disturbed), once per transaction."""
+    if conn.info.get(_HELD):
         return
-    lock_cursor = conn.connection.cursor()
+    cursor = conn.connection.cursor()
     try:
-        _take(lock_cursor)
+        _take(cursor)
     finally:
-        lock_cursor.close()
+        cursor.close()
     conn.info[_HELD] = True
 
 
