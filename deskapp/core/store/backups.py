@@ -33,6 +33,7 @@ from deskapp.core.store.db import (
     Database,
     clean_creation_leftovers,
     copy_sidecars,
+    fsync_file,
     is_disk_full_error,
     writer_gone,
 )
@@ -101,17 +102,7 @@ def _copy_database(source: Path, dest: Path) -> None:
             out.close()
     finally:
         src.close()
-    _fsync(dest)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_file(dest)
 
 
 def referenced_files(db_file: Path) -> list[str]:

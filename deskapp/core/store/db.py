@@ -342,7 +342,7 @@ def _create_atomically(path: Path, seed: Callable[[Session], None] | None) -> No
         tmp.unlink(missing_ok=True)
         raise
     engine.dispose()
-    _fsync(tmp)
+    fsync_file(tmp)
     _rename_sidecars(tmp, path)
     try:
         os.link(tmp, path)  # fails if another process created the database meanwhile: keep theirs
@@ -361,7 +361,7 @@ def _rename_sidecars(tmp: Path, path: Path) -> None:
         os.replace(side, path.with_name(path.name + side.name[len(tmp.name):]))
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     """The file's bytes on disk before its new name is (a crash never names a hollow file)."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -473,7 +473,7 @@ def copy_sidecars(src_db: Path, dest_db: Path) -> None:
             dest = dest_db.with_name(dest_db.name + suffix)
             tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")
             shutil.copyfile(src, tmp)
-            _fsync(tmp)
+            fsync_file(tmp)
             os.replace(tmp, dest)
 
 
